@@ -1,0 +1,40 @@
+# tiket's commands. `make run` and `make test` each set up every tool first.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO_BUILD_JOBS ?= 2
+export CARGO_BUILD_JOBS
+
+.PHONY: setup build run test test-rust test-e2e watch wasm-size clean
+
+## Install every pinned tool (idempotent; seconds when all is there).
+setup:
+	@scripts/setup.sh
+
+## Release build: the server binary and the site (wasm, JS, CSS) in target/site.
+build: setup
+	cargo leptos build --release
+
+## Build and serve tiket at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR, TIKET_DATA_DIR override).
+run: build
+	./target/release/tiket
+
+## Every test: Rust unit and integration tests, then Playwright against the release build.
+test: setup test-rust build test-e2e
+
+test-rust:
+	cargo test --features ssr
+
+test-e2e:
+	cd end2end && npx playwright test
+
+## The contributor's loop: rebuild and reload on every change (debug build).
+watch: setup
+	cargo leptos watch
+
+## Size of the release wasm bundle, raw and gzipped.
+wasm-size:
+	@wasm=target/site/pkg/tiket_bg.wasm; [ -f "$$wasm" ] || wasm=target/site/pkg/tiket.wasm; \
+	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) bytes gzipped"
+
+clean:
+	cargo clean

@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+
+test("an unknown page answers 404 with a friendly server-rendered page", async ({ page, request }) => {
+  const response = await request.get("/no-such-page");
+  expect(response.status()).toBe(404);
+  expect(response.headers()["content-type"]).toContain("text/html");
+  expect(await response.text()).toContain("This page is not on the programme");
+
+  const visit = await page.goto("/no-such-page");
+  expect(visit?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("This page is not on the programme");
+  await page.getByRole("link", { name: "See all stages" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("heading", { level: 3, name: "Honeyworks Stage" })).toBeVisible();
+});
+
+test("an unknown API path answers 404 in JSON", async ({ request }) => {
+  for (const path of ["/api", "/api/no-such-endpoint", "/api/fn/no_such_function"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(404);
+    expect(response.headers()["content-type"], path).toContain("application/json");
+    expect(await response.json(), path).toEqual({ error: `there is no API endpoint at ${path}` });
+  }
+});
+
+test("static assets are served", async ({ request }) => {
+  const favicon = await request.get("/favicon.svg");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toContain("image/svg+xml");
+  const css = await request.get("/pkg/tiket.css");
+  expect(css.status()).toBe(200);
+});

@@ -1,0 +1,101 @@
+//! The festival: its name, venue and stages, and the reference event tiket
+//! is seeded with on first start.
+
+use super::{Stage, StageError, StageId, Yen};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use time::macros::datetime;
+
+/// A festival and the stages it sells tickets for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Festival {
+    pub name: String,
+    pub venue: String,
+    pub stages: Vec<Stage>,
+}
+
+impl Festival {
+    /// A festival whose stages are each valid and have distinct ids.
+    pub fn new(
+        name: impl Into<String>,
+        venue: impl Into<String>,
+        stages: Vec<Stage>,
+    ) -> Result<Self, StageError> {
+        let festival = Festival { name: name.into(), venue: venue.into(), stages };
+        festival.validate()?;
+        Ok(festival)
+    }
+
+    /// Checks every stage and that no two share an id.
+    pub fn validate(&self) -> Result<(), StageError> {
+        let mut seen = HashSet::new();
+        for stage in &self.stages {
+            stage.validate()?;
+            if !seen.insert(stage.id) {
+                return Err(StageError::DuplicateId(stage.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The reference event: hololive 5th fes. "Capture the Moment", four
+    /// stages over two days at ¥7,950 a ticket, with a small stock each.
+    pub fn reference() -> Festival {
+        const PRICE: Yen = Yen(7_950);
+        const STOCK: u32 = 40;
+        let stages = vec![
+            Stage::new(StageId(1), "Stage 1", 1, datetime!(2027-03-20 10:00 +9), datetime!(2027-03-20 11:30 +9), PRICE, STOCK),
+            Stage::new(StageId(2), "Stage 2", 1, datetime!(2027-03-20 16:00 +9), datetime!(2027-03-20 17:30 +9), PRICE, STOCK),
+            Stage::new(StageId(3), "Honeyworks Stage", 2, datetime!(2027-03-21 10:00 +9), datetime!(2027-03-21 11:30 +9), PRICE, STOCK),
+            Stage::new(StageId(4), "Stage 3", 2, datetime!(2027-03-21 16:00 +9), datetime!(2027-03-21 17:30 +9), PRICE, STOCK),
+        ]
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the reference stages are valid: checked by a unit test");
+        Festival {
+            name: "hololive 5th fes. Capture the Moment".into(),
+            venue: "Makuhari Messe, Chiba".into(),
+            stages,
+        }
+    }
+
+    /// The stage with this id, if the festival has one.
+    pub fn stage(&self, id: StageId) -> Option<&Stage> {
+        self.stages.iter().find(|stage| stage.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_festival_has_four_stages_over_two_days() {
+        let festival = Festival::reference();
+        festival.validate().unwrap();
+        let by_day: Vec<(u8, &str)> =
+            festival.stages.iter().map(|s| (s.day, s.name.as_str())).collect();
+        assert_eq!(
+            by_day,
+            [(1, "Stage 1"), (1, "Stage 2"), (2, "Honeyworks Stage"), (2, "Stage 3")]
+        );
+        assert!(festival.stages.iter().all(|s| s.price == Yen(7_950) && s.total_stock > 0));
+    }
+
+    #[test]
+    fn refuses_two_stages_with_one_id() {
+        let mut stages = Festival::reference().stages;
+        stages[1].id = stages[0].id;
+        assert_eq!(
+            Festival::new("f", "v", stages).unwrap_err(),
+            StageError::DuplicateId(StageId(1))
+        );
+    }
+
+    #[test]
+    fn finds_stages_by_id() {
+        let festival = Festival::reference();
+        assert_eq!(festival.stage(StageId(3)).map(|s| s.name.as_str()), Some("Honeyworks Stage"));
+        assert!(festival.stage(StageId(99)).is_none());
+    }
+}

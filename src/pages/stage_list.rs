@@ -1,0 +1,111 @@
+//! `/`: the festival and its stages, grouped by day, with the stock left.
+//!
+//! The full list is in the server's HTML; once hydrated, a day filter appears
+//! (it needs JavaScript, so fans without it are never shown a dead control).
+
+use crate::api::list_stages;
+use crate::components::{notice::ErrorNotice, stage_card::StageCard, when};
+use crate::domain::inventory::FestivalListing;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn StageListPage() -> impl IntoView {
+    let festival = Resource::new_blocking(|| (), |()| list_stages());
+    view! {
+        <Title text="Stages"/>
+        <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading the stages…"</p> }>
+            {move || Suspend::new(async move {
+                match festival.await {
+                    Ok(listing) => view! { <FestivalStages listing/> }.into_any(),
+                    Err(error) => view! { <ErrorNotice message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FestivalStages(listing: FestivalListing) -> impl IntoView {
+    let days = listing.days();
+    let day_labels: Vec<(u8, String)> = days
+        .iter()
+        .filter_map(|(day, stages)| Some((*day, when::short_date(stages.first()?.stage.doors_open))))
+        .collect();
+    let date_range = match (day_labels.first(), day_labels.last()) {
+        (Some((_, first)), Some((_, last))) if first != last => format!("{first} – {last}"),
+        (Some((_, only)), _) => only.clone(),
+        _ => String::new(),
+    };
+    // `None` shows every day. Effects run only in the browser, so `hydrated`
+    // turns true exactly when the page has become interactive.
+    let shown_day = RwSignal::new(None::<u8>);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+
+    view! {
+        <div data-hydrated=move || hydrated.get().then_some("true")>
+            <section class="relative mt-8 overflow-hidden rounded-3xl bg-stage-lights px-6 py-10 sm:px-10 sm:py-14">
+                <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">"Ticket sale"</p>
+                <h1 class="font-display mt-2 text-3xl font-black leading-tight sm:text-5xl">{listing.name}</h1>
+                <p class="mt-3 text-slate-200">{listing.venue} " · " {date_range}</p>
+            </section>
+
+            <Show when=move || hydrated.get()>
+                <DayFilter days=day_labels.clone() shown_day/>
+            </Show>
+
+            {days
+                .into_iter()
+                .map(|(day, stages)| {
+                    let heading_id = format!("day-{day}");
+                    let date = stages.first().map(|s| when::long_date(s.stage.doors_open)).unwrap_or_default();
+                    view! {
+                        <section
+                            class="mt-10"
+                            aria-labelledby=heading_id
+                            hidden=move || shown_day.get().is_some_and(|shown| shown != day)
+                        >
+                            <h2 id=heading_id.clone() class="flex items-baseline gap-3 text-xl font-bold">
+                                <span class="text-glow-400">{format!("Day {day}")}</span>
+                                <span class="text-base font-medium text-slate-300">{date}</span>
+                            </h2>
+                            <ul class="mt-4 grid gap-4 sm:grid-cols-2" role="list">
+                                {stages
+                                    .into_iter()
+                                    .map(|listing| view! { <li><StageCard listing/></li> })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Buttons to show one day or all of them.
+#[component]
+fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
+    let choices = std::iter::once((None, "Both days".to_string()))
+        .chain(days.into_iter().map(|(day, date)| (Some(day), format!("Day {day} · {date}"))));
+    view! {
+        <div class="mt-6 flex flex-wrap gap-2" role="group" aria-label="Show stages of">
+            {choices
+                .map(|(day, label)| {
+                    let pressed = move || shown_day.get() == day;
+                    view! {
+                        <button
+                            type="button"
+                            aria-pressed=move || pressed().to_string()
+                            on:click=move |_| shown_day.set(day)
+                            class="rounded-full border border-white/15 px-4 py-2 text-sm font-medium transition hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-glow-300 aria-pressed:border-glow-400 aria-pressed:bg-glow-400 aria-pressed:text-night-950"
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,82 @@
+//! The web server (feature `ssr`): configuration, start-up, the axum router.
+//!
+//! [`run`] reads the configuration, opens the data folder, binds the address
+//! and serves until Ctrl-C or SIGTERM. Every way start-up can fail is a
+//! [`ServerError`] with a sentence an operator can act on.
+
+pub mod config;
+pub mod router;
+
+use crate::{domain::Festival, shop::Shop, store::JsonStore, store::StoreError};
+use config::{Config, ConfigError};
+use std::{net::SocketAddr, sync::Arc};
+
+/// Why the server could not start or keep serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0} (set TIKET_DATA_DIR to a folder tiket may write)")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Starts tiket with the configuration from `Leptos.toml` and the environment.
+pub async fn run() -> Result<(), ServerError> {
+    let config = Config::from_env()?;
+    let data_dir = config.data_dir.clone();
+    let shop = tokio::task::spawn_blocking(move || {
+        Shop::open(JsonStore::open(data_dir)?, Festival::reference)
+    })
+    .await
+    .map_err(|join| ServerError::Serve(std::io::Error::other(join)))??;
+
+    let addr = config.leptos.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::Bind { addr, source })?;
+    let app = router::router(config.leptos, Arc::new(shop));
+
+    tracing::info!(
+        "tiket is serving on http://{addr} with data in {}",
+        config.data_dir.display()
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)?;
+    tracing::info!("tiket stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

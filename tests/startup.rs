@@ -1,0 +1,108 @@
+//! The server binary refuses to start, with a clear message, when its port is
+//! taken or its data folder cannot be used — and starts when all is well.
+#![cfg(feature = "ssr")]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Generous: the machine running the tests may be loaded.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn tiket(addr: &str, data_dir: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_tiket"))
+        .env("LEPTOS_SITE_ADDR", addr)
+        .env("TIKET_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tiket binary starts")
+}
+
+/// Waits for the process to exit by itself, killing it if it does not.
+fn exit_of(mut child: Child) -> Output {
+    let deadline = Instant::now() + PATIENCE;
+    while child.try_wait().expect("can poll the child").is_none() {
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("tiket kept running although it should have refused to start");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("can collect the output")
+}
+
+fn free_addr() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+fn assert_refused(output: &Output, expected: &[&str]) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "tiket should fail; stderr:\n{stderr}");
+    for text in expected {
+        assert!(stderr.contains(text), "stderr should say {text:?}:\n{stderr}");
+    }
+}
+
+#[test]
+fn refuses_a_port_that_is_taken() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let output = exit_of(tiket(&addr, data.path()));
+    assert_refused(&output, &[&format!("cannot listen on {addr}"), "LEPTOS_SITE_ADDR"]);
+}
+
+#[test]
+fn refuses_a_data_folder_that_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "not a folder").unwrap();
+    let output = exit_of(tiket(&free_addr(), &file));
+    assert_refused(&output, &["cannot use data folder", "TIKET_DATA_DIR"]);
+}
+
+#[test]
+fn refuses_a_data_folder_it_cannot_write() {
+    // /proc refuses new entries even to root, unlike a chmod'ed folder.
+    let output = exit_of(tiket(&free_addr(), Path::new("/proc/tiket-data")));
+    assert_refused(&output, &["cannot use data folder /proc/tiket-data"]);
+}
+
+#[test]
+fn refuses_a_data_folder_another_server_holds() {
+    let data = tempfile::tempdir().unwrap();
+    let _held = tiket::store::JsonStore::open(data.path()).unwrap();
+    let output = exit_of(tiket(&free_addr(), data.path()));
+    assert_refused(&output, &["already in use by another tiket server"]);
+}
+
+#[test]
+fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let mut child = tiket(&addr, &data.path().join("fresh"));
+    let deadline = Instant::now() + PATIENCE;
+    let page = loop {
+        if let Ok(mut stream) = TcpStream::connect(&addr) {
+            write!(stream, "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            break response;
+        }
+        assert!(Instant::now() < deadline, "tiket did not start listening");
+        assert!(child.try_wait().unwrap().is_none(), "tiket exited: {:?}", child.wait_with_output());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    child.kill().ok();
+    child.wait().ok();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    for stage in ["Stage 1", "Stage 2", "Honeyworks Stage", "Stage 3", "¥7,950"] {
+        assert!(page.contains(stage), "the page should list {stage}");
+    }
+    assert!(data.path().join("fresh/festival.json").is_file(), "the seed is saved");
+}
