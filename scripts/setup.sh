@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # Pinned here; wasm-bindgen-cli is read from Cargo.lock, npm tools from package-lock.json.
 CARGO_LEPTOS_VERSION=0.3.10
-MIN_RUST_VERSION=1.88.0
+MIN_RUST_VERSION=1.89.0
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 
 started=$SECONDS
@@ -16,7 +16,7 @@ die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 version_at_least() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
-# Rust: the machine's toolchain, new enough for leptos 0.8, with the wasm target.
+# Rust: the machine's toolchain, new enough for leptos 0.8 and std file locks (1.89), with the wasm target.
 command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup first (https://rustup.rs)"
 rust_version=$(rustc --version | awk '{print $2}')
 version_at_least "$rust_version" "$MIN_RUST_VERSION" || die "rustc $rust_version is too old: tiket needs $MIN_RUST_VERSION or newer"

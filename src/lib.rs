@@ -7,6 +7,8 @@
 //! - `store`, `shop`, `server` (feature `ssr`): persistence, the running shop,
 //!   and the axum server.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

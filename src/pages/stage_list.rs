@@ -32,9 +32,9 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
         .iter()
         .filter_map(|(day, stages)| Some((*day, when::short_date(stages.first()?.stage.doors_open))))
         .collect();
-    let date_range = match (day_labels.first(), day_labels.last()) {
-        (Some((_, first)), Some((_, last))) if first != last => format!("{first} – {last}"),
-        (Some((_, only)), _) => only.clone(),
+    let doors = listing.stages.iter().map(|s| s.stage.doors_open);
+    let date_range = match (doors.clone().min(), doors.max()) {
+        (Some(first), Some(last)) => when::date_range(first, last),
         _ => String::new(),
     };
     // `None` shows every day. Effects run only in the browser, so `hydrated`
