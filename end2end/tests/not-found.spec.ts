@@ -6,6 +6,12 @@ test("an unknown page answers 404 with a friendly server-rendered page", async (
   expect(response.headers()["content-type"]).toContain("text/html");
   expect(await response.text()).toContain("This page is not on the programme");
 
+  for (const missing of [request.post("/no-such-page"), request.get("/pkg/no-such-file.js"), request.get("/a/b/c")]) {
+    const answer = await missing;
+    expect(answer.status(), answer.url()).toBe(404);
+    expect(await answer.text(), answer.url()).toContain("This page is not on the programme");
+  }
+
   const visit = await page.goto("/no-such-page");
   expect(visit?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("This page is not on the programme");
@@ -15,7 +21,12 @@ test("an unknown page answers 404 with a friendly server-rendered page", async (
 });
 
 test("an unknown API path answers 404 in JSON", async ({ request }) => {
-  for (const path of ["/api", "/api/no-such-endpoint", "/api/fn/no_such_function"]) {
+  for (const path of ["/api", "/api/no-such-endpoint", "/api/fn/no_such_function", "/api/a/b/c"]) {
+    const response = await request.post(path, { data: { qty: 1 } });
+    expect(response.status(), path).toBe(404);
+    expect(await response.json(), path).toEqual({ error: `there is no API endpoint at ${path}` });
+  }
+  for (const path of ["/api", "/api/no-such-endpoint"]) {
     const response = await request.get(path);
     expect(response.status(), path).toBe(404);
     expect(response.headers()["content-type"], path).toContain("application/json");

@@ -1,53 +1,45 @@
-//! The axum router: Leptos pages and server functions, static files, and
-//! 404s — an HTML page for browsers, JSON under `/api`.
+//! The axum router: Leptos pages and server functions, static files from the
+//! site folder, and 404s — JSON under `/api`, a server-rendered page elsewhere.
 
 use crate::app::{shell, App};
 use crate::shop::Shop;
 use axum::{
-    body::Body,
-    extract::{FromRef, State},
-    http::{Request, StatusCode, Uri},
+    handler::HandlerWithoutStateExt,
+    http::{StatusCode, Uri},
     response::{IntoResponse, Response},
+    routing::any,
     Json, Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tower_http::services::ServeDir;
 
-/// What every handler can reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub shop: Arc<Shop>,
-}
-
-/// The whole site: pages, server functions, static files and fallbacks.
+/// The whole site: pages, server functions, static files and 404s.
 pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
-    let state = AppState { leptos_options, shop };
-    let routes = generate_route_list(App);
-    let page_context = {
-        let shop = state.shop.clone();
-        move || provide_context(shop.clone())
-    };
-    let pages_shell = {
-        let options = state.leptos_options.clone();
+    let page_context = move || provide_context(shop.clone());
+    let app_shell = {
+        let options = leptos_options.clone();
         move || shell(options.clone())
     };
+    let not_found_page =
+        leptos_axum::render_app_to_stream_in_order_with_context(page_context.clone(), app_shell.clone());
+    // Files first (`/pkg/…`, `/favicon.svg`); any other path gets the 404 page,
+    // whose status ServeDir sets to 404.
+    let static_files = ServeDir::new(&*leptos_options.site_root)
+        .call_fallback_on_method_not_allowed(true)
+        .not_found_service(not_found_page.into_service());
+
     Router::new()
-        .leptos_routes_with_context(&state, routes, page_context, pages_shell)
-        .fallback(fallback)
-        .with_state(state)
+        .leptos_routes_with_context(&leptos_options, generate_route_list(App), page_context, app_shell)
+        .route("/api", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .fallback_service(static_files)
+        .with_state(leptos_options)
 }
 
-/// Unknown `/api` paths answer JSON; anything else is a static file or the
-/// server-rendered 404 page.
-async fn fallback(State(state): State<AppState>, uri: Uri, request: Request<Body>) -> Response {
-    if uri.path() == "/api" || uri.path().starts_with("/api/") {
-        let message = format!("there is no API endpoint at {}", uri.path());
-        return (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": message }))).into_response();
-    }
-    let shop = state.shop.clone();
-    let files_and_pages =
-        leptos_axum::file_and_error_handler_with_context(move || provide_context(shop.clone()), shell);
-    files_and_pages(uri, State(state), request).await
+/// Unknown `/api` paths answer JSON, as every API error does.
+async fn api_not_found(uri: Uri) -> Response {
+    let message = format!("there is no API endpoint at {}", uri.path());
+    (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": message }))).into_response()
 }
