@@ -55,7 +55,11 @@ npm_ci .          # tailwindcss and wasm-opt (binaryen) for cargo-leptos
 npm_ci end2end    # Playwright
 
 # Chromium from Debian: Playwright drives it (its own browser download is not reachable).
-if ! command -v chromium >/dev/null; then
+# Debian ships security updates in place, so this one follows the distribution.
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium_path" ]; then
+  command -v apt-get >/dev/null ||
+    die "no Chromium at $chromium_path and no apt-get to install it: install Chromium and set CHROMIUM_PATH"
   say "installing Debian's chromium"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
@@ -63,4 +67,4 @@ fi
 
 say "all tools present ($((SECONDS - started)) s): $(cargo leptos --version), $(wasm-bindgen --version), \
 tailwindcss $(node -p 'require("./node_modules/@tailwindcss/cli/package.json").version'), \
-$(chromium --version 2>/dev/null | head -n1)"
+$("$chromium_path" --version 2>/dev/null | head -n1)"
