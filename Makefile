@@ -12,7 +12,7 @@ setup:
 
 ## Release build: the server binary and the site (wasm, JS, CSS) in target/site.
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## Build and serve tiket at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR, TIKET_DATA_DIR override).
 run: build
@@ -31,10 +31,10 @@ test-e2e:
 watch: setup
 	cargo leptos watch
 
-## Size of the release wasm bundle, raw and gzipped.
+## Size of the release wasm bundle: raw, gzip -9, and the brotli file the server sends.
 wasm-size:
-	@wasm=target/site/pkg/tiket_bg.wasm; [ -f "$$wasm" ] || wasm=target/site/pkg/tiket.wasm; \
-	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) bytes gzipped"
+	@wasm=target/site/pkg/tiket.wasm; \
+	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) gzipped (gzip -9), $$(stat -c %s "$$wasm.br" 2>/dev/null || echo '?') as served (brotli)"
 
 clean:
 	cargo clean

@@ -38,6 +38,19 @@ test("static assets are served", async ({ request }) => {
   const favicon = await request.get("/favicon.svg");
   expect(favicon.status()).toBe(200);
   expect(favicon.headers()["content-type"]).toContain("image/svg+xml");
-  const css = await request.get("/pkg/tiket.css");
-  expect(css.status()).toBe(200);
+  for (const [file, type] of [
+    ["/pkg/tiket.css", "text/css"],
+    ["/pkg/tiket.js", "javascript"],
+    ["/pkg/tiket.wasm", "application/wasm"],
+  ]) {
+    const brotli = await request.get(file, { headers: { "accept-encoding": "br" } });
+    expect(brotli.status(), file).toBe(200);
+    expect(brotli.headers()["content-type"], file).toContain(type);
+    expect(brotli.headers()["content-encoding"], file).toBe("br");
+    const plain = await request.get(file, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers()["content-encoding"], file).toBeUndefined();
+    // Playwright decodes bodies; the header tells the size on the wire.
+    const sentBytes = Number(brotli.headers()["content-length"]);
+    expect(sentBytes, file).toBeLessThan((await plain.body()).length / 2);
+  }
 });

@@ -24,9 +24,12 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
     };
     let not_found_page =
         leptos_axum::render_app_to_stream_in_order_with_context(page_context.clone(), app_shell.clone());
-    // Files first (`/pkg/…`, `/favicon.svg`); any other path gets the 404 page,
-    // whose status ServeDir sets to 404.
+    // Files first (`/pkg/…`, `/favicon.svg`), brotli or gzip when the release
+    // build made them (`--precompress`) and the browser takes them; any other
+    // path gets the 404 page, whose status ServeDir sets to 404.
     let static_files = ServeDir::new(&*leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
         .call_fallback_on_method_not_allowed(true)
         .not_found_service(not_found_page.into_service());
 
