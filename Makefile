@@ -25,7 +25,7 @@ test-rust:
 	cargo test --features ssr
 
 test-e2e:
-	cd end2end && npx playwright test
+	cd end2end && npx tsc -p . && npx playwright test
 
 ## The contributor's loop: rebuild and reload on every change (debug build).
 watch: setup

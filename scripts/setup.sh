@@ -27,7 +27,7 @@ fi
 
 # cargo-leptos, built without its downloader: every tool it runs must be on PATH.
 if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (10 to 15 minutes on 2 cores)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
@@ -35,7 +35,7 @@ fi
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$wasm_bindgen_version" ] || die "could not read the wasm-bindgen version from Cargo.lock"
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bindgen_version" ]; then
-  say "installing wasm-bindgen-cli $wasm_bindgen_version (about 6 minutes)"
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (about 2 minutes)"
   # Not --locked: its lock file names a crate version this registry mirror lacks.
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
 fi

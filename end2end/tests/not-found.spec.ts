@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { collectBrowserErrors, screenshot } from "./helpers";
 
-test("an unknown page answers 404 with a friendly server-rendered page", async ({ page, request }) => {
+test("an unknown page answers 404 with a friendly server-rendered page", async ({ page, request }, testInfo) => {
+  const errors = collectBrowserErrors(page);
   const response = await request.get("/no-such-page");
   expect(response.status()).toBe(404);
   expect(response.headers()["content-type"]).toContain("text/html");
@@ -15,9 +17,12 @@ test("an unknown page answers 404 with a friendly server-rendered page", async (
   const visit = await page.goto("/no-such-page");
   expect(visit?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("This page is not on the programme");
+  await screenshot(page, testInfo, "not-found-1280");
   await page.getByRole("link", { name: "See all stages" }).click();
   await expect(page).toHaveURL("/");
   await expect(page.getByRole("heading", { level: 3, name: "Honeyworks Stage" })).toBeVisible();
+  // The browser logs the 404 document's status as a console error; nothing else may fail.
+  expect(errors.filter((e) => !e.includes("404"))).toEqual([]);
 });
 
 test("an unknown API path answers 404 in JSON", async ({ request }) => {

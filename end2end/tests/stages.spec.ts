@@ -1,4 +1,5 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { collectBrowserErrors, screenshot } from "./helpers";
 
 const STAGES = [
   { name: "Stage 1", day: "Day 1" },
@@ -11,22 +12,6 @@ function stageCard(page: Page, name: string) {
   return page.getByRole("article").filter({
     has: page.getByRole("heading", { level: 3, name, exact: true }),
   });
-}
-
-/** Fails the test on any script error or console error (hydration mismatches log one). */
-function collectBrowserErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-  });
-  return errors;
-}
-
-async function screenshot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
 test.describe("without JavaScript", () => {
@@ -55,7 +40,7 @@ test.describe("without JavaScript", () => {
   });
 });
 
-test("the page hydrates: the day filter appears and filters stages", async ({ page }, testInfo) => {
+test("the page hydrates: the day filter appears and filters stages", async ({ page }) => {
   const errors = collectBrowserErrors(page);
   await page.goto("/");
   await expect(page.locator("[data-hydrated=true]")).toBeVisible();
