@@ -66,6 +66,7 @@ fn refuses_a_data_folder_that_is_a_file() {
     assert_refused(&output, &["cannot use data folder", "TIKET_DATA_DIR"]);
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn refuses_a_data_folder_it_cannot_write() {
     // /proc refuses new entries even to root, unlike a chmod'ed folder.
