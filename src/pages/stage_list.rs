@@ -48,7 +48,9 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
             <section class="relative mt-8 overflow-hidden rounded-3xl bg-stage-lights px-6 py-10 sm:px-10 sm:py-14">
                 <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">"Ticket sale"</p>
                 <h1 class="font-display mt-2 text-3xl font-black leading-tight sm:text-5xl">{listing.name}</h1>
-                <p class="mt-3 text-slate-200">{listing.venue} " · " {date_range}</p>
+                <p class="mt-3 text-slate-200">
+                    {listing.venue} " · " <span class="whitespace-nowrap">{date_range}</span>
+                </p>
             </section>
 
             <Show when=move || hydrated.get()>

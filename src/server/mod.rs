@@ -20,6 +20,8 @@ pub enum ServerError {
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("start-up failed: {0}")]
+    Startup(#[from] tokio::task::JoinError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -31,8 +33,7 @@ pub async fn run() -> Result<(), ServerError> {
     let shop = tokio::task::spawn_blocking(move || {
         Shop::open(JsonStore::open(data_dir)?, Festival::reference)
     })
-    .await
-    .map_err(|join| ServerError::Serve(std::io::Error::other(join)))??;
+    .await??;
 
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
