@@ -28,6 +28,7 @@ impl FromServerFnError for ApiError {
 /// The festival with every stage's remaining stock.
 #[server(prefix = "/api/fn", endpoint = "list_stages")]
 pub async fn list_stages() -> Result<FestivalListing, ApiError> {
-    let shop = use_context::<std::sync::Arc<crate::shop::Shop>>().ok_or(ApiError::ShopUnavailable)?;
+    let shop =
+        use_context::<std::sync::Arc<crate::shop::Shop>>().ok_or(ApiError::ShopUnavailable)?;
     Ok(shop.listing())
 }

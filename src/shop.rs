@@ -13,7 +13,10 @@ pub struct Shop {
 
 impl Shop {
     /// Opens the shop on a store, seeding it with `seed` on first start.
-    pub fn open(store: impl Store + 'static, seed: impl FnOnce() -> Festival) -> Result<Self, StoreError> {
+    pub fn open(
+        store: impl Store + 'static,
+        seed: impl FnOnce() -> Festival,
+    ) -> Result<Self, StoreError> {
         let festival = match store.load_festival()? {
             Some(festival) => festival,
             None => {
@@ -23,7 +26,10 @@ impl Shop {
                 festival
             }
         };
-        Ok(Shop { inventory: Inventory::new(festival), _store: Box::new(store) })
+        Ok(Shop {
+            inventory: Inventory::new(festival),
+            _store: Box::new(store),
+        })
     }
 
     /// Every stage with its remaining stock.
@@ -47,6 +53,10 @@ mod tests {
         let mut renamed = Festival::reference();
         renamed.name = "a different seed".into();
         let shop = Shop::open(JsonStore::open(dir.path()).unwrap(), || renamed).unwrap();
-        assert_eq!(shop.listing().name, Festival::reference().name, "the saved festival wins");
+        assert_eq!(
+            shop.listing().name,
+            Festival::reference().name,
+            "the saved festival wins"
+        );
     }
 }

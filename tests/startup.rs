@@ -42,9 +42,15 @@ fn free_addr() -> String {
 
 fn assert_refused(output: &Output, expected: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "tiket should fail; stderr:\n{stderr}");
+    assert!(
+        !output.status.success(),
+        "tiket should fail; stderr:\n{stderr}"
+    );
     for text in expected {
-        assert!(stderr.contains(text), "stderr should say {text:?}:\n{stderr}");
+        assert!(
+            stderr.contains(text),
+            "stderr should say {text:?}:\n{stderr}"
+        );
     }
 }
 
@@ -54,7 +60,10 @@ fn refuses_a_port_that_is_taken() {
     let addr = taken.local_addr().unwrap().to_string();
     let data = tempfile::tempdir().unwrap();
     let output = exit_of(tiket(&addr, data.path()));
-    assert_refused(&output, &[&format!("cannot listen on {addr}"), "LEPTOS_SITE_ADDR"]);
+    assert_refused(
+        &output,
+        &[&format!("cannot listen on {addr}"), "LEPTOS_SITE_ADDR"],
+    );
 }
 
 #[test]
@@ -90,20 +99,37 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
     let deadline = Instant::now() + PATIENCE;
     let page = loop {
         if let Ok(mut stream) = TcpStream::connect(&addr) {
-            write!(stream, "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+            write!(
+                stream,
+                "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
             let mut response = String::new();
             stream.read_to_string(&mut response).unwrap();
             break response;
         }
         assert!(Instant::now() < deadline, "tiket did not start listening");
-        assert!(child.try_wait().unwrap().is_none(), "tiket exited: {:?}", child.wait_with_output());
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "tiket exited: {:?}",
+            child.wait_with_output()
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     child.kill().ok();
     child.wait().ok();
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    for stage in ["Stage 1", "Stage 2", "Honeyworks Stage", "Stage 3", "¥7,950"] {
+    for stage in [
+        "Stage 1",
+        "Stage 2",
+        "Honeyworks Stage",
+        "Stage 3",
+        "¥7,950",
+    ] {
         assert!(page.contains(stage), "the page should list {stage}");
     }
-    assert!(data.path().join("fresh/festival.json").is_file(), "the seed is saved");
+    assert!(
+        data.path().join("fresh/festival.json").is_file(),
+        "the seed is saved"
+    );
 }

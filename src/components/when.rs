@@ -1,7 +1,10 @@
 //! How tiket writes dates and times: in Japan Standard Time, where the
 //! festival happens, always labelled so no fan mistakes the zone.
 
-use time::{format_description::BorrowedFormatItem, macros::format_description, macros::offset, OffsetDateTime, UtcOffset};
+use time::{
+    format_description::BorrowedFormatItem, macros::format_description, macros::offset,
+    OffsetDateTime, UtcOffset,
+};
 
 const JST: UtcOffset = offset!(+9);
 
@@ -13,12 +16,18 @@ fn format_in_jst(moment: OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> S
 
 /// `Sat 20 Mar`
 pub fn short_date(moment: OffsetDateTime) -> String {
-    format_in_jst(moment, format_description!("[weekday repr:short] [day padding:none] [month repr:short]"))
+    format_in_jst(
+        moment,
+        format_description!("[weekday repr:short] [day padding:none] [month repr:short]"),
+    )
 }
 
 /// `Saturday 20 March 2027`
 pub fn long_date(moment: OffsetDateTime) -> String {
-    format_in_jst(moment, format_description!("[weekday] [day padding:none] [month repr:long] [year]"))
+    format_in_jst(
+        moment,
+        format_description!("[weekday] [day padding:none] [month repr:long] [year]"),
+    )
 }
 
 /// `10:00` (in JST)
@@ -36,9 +45,20 @@ pub fn date_range(first: OffsetDateTime, last: OffsetDateTime) -> String {
     } else if (first.year(), first.month()) == (year, month) {
         format!("{}–{} {month} {year}", first.day(), last.day())
     } else if first.year() == year {
-        format!("{} {} – {} {month} {year}", first.day(), first.month(), last.day())
+        format!(
+            "{} {} – {} {month} {year}",
+            first.day(),
+            first.month(),
+            last.day()
+        )
     } else {
-        format!("{} {} {} – {} {month} {year}", first.day(), first.month(), first.year(), last.day())
+        format!(
+            "{} {} {} – {} {month} {year}",
+            first.day(),
+            first.month(),
+            first.year(),
+            last.day()
+        )
     }
 }
 
@@ -53,18 +73,31 @@ mod tests {
         assert_eq!(short_date(moment), "Sat 20 Mar");
         assert_eq!(long_date(moment), "Saturday 20 March 2027");
         assert_eq!(clock(moment), "10:00");
-        assert_eq!(clock(datetime!(2027-03-20 16:30 UTC)), "01:30", "past midnight in JST");
+        assert_eq!(
+            clock(datetime!(2027-03-20 16:30 UTC)),
+            "01:30",
+            "past midnight in JST"
+        );
     }
 
     #[test]
     fn writes_date_ranges_without_repeating_the_month_or_year() {
         let day = |d: time::Date| d.with_hms(12, 0, 0).unwrap().assume_offset(JST);
         use time::macros::date;
-        assert_eq!(date_range(day(date!(2027-03-20)), day(date!(2027-03-20))), "20 March 2027");
-        assert_eq!(date_range(day(date!(2027-03-20)), day(date!(2027-03-21))), "20–21 March 2027");
-        assert_eq!(date_range(day(date!(2027-03-30)), day(date!(2027-04-02))), "30 March – 2 April 2027");
         assert_eq!(
-            date_range(day(date!(2027-12-31)), day(date!(2028-01-01))),
+            date_range(day(date!(2027 - 03 - 20)), day(date!(2027 - 03 - 20))),
+            "20 March 2027"
+        );
+        assert_eq!(
+            date_range(day(date!(2027 - 03 - 20)), day(date!(2027 - 03 - 21))),
+            "20–21 March 2027"
+        );
+        assert_eq!(
+            date_range(day(date!(2027 - 03 - 30)), day(date!(2027 - 04 - 02))),
+            "30 March – 2 April 2027"
+        );
+        assert_eq!(
+            date_range(day(date!(2027 - 12 - 31)), day(date!(2028 - 01 - 01))),
             "31 December 2027 – 1 January 2028"
         );
     }

@@ -21,7 +21,11 @@ impl Festival {
         venue: impl Into<String>,
         stages: Vec<Stage>,
     ) -> Result<Self, StageError> {
-        let festival = Festival { name: name.into(), venue: venue.into(), stages };
+        let festival = Festival {
+            name: name.into(),
+            venue: venue.into(),
+            stages,
+        };
         festival.validate()?;
         Ok(festival)
     }
@@ -44,10 +48,42 @@ impl Festival {
         const PRICE: Yen = Yen(7_950);
         const STOCK: u32 = 40;
         let stages = vec![
-            Stage::new(StageId(1), "Stage 1", 1, datetime!(2027-03-20 10:00 +9), datetime!(2027-03-20 11:30 +9), PRICE, STOCK),
-            Stage::new(StageId(2), "Stage 2", 1, datetime!(2027-03-20 16:00 +9), datetime!(2027-03-20 17:30 +9), PRICE, STOCK),
-            Stage::new(StageId(3), "Honeyworks Stage", 2, datetime!(2027-03-21 10:00 +9), datetime!(2027-03-21 11:30 +9), PRICE, STOCK),
-            Stage::new(StageId(4), "Stage 3", 2, datetime!(2027-03-21 16:00 +9), datetime!(2027-03-21 17:30 +9), PRICE, STOCK),
+            Stage::new(
+                StageId(1),
+                "Stage 1",
+                1,
+                datetime!(2027-03-20 10:00 +9),
+                datetime!(2027-03-20 11:30 +9),
+                PRICE,
+                STOCK,
+            ),
+            Stage::new(
+                StageId(2),
+                "Stage 2",
+                1,
+                datetime!(2027-03-20 16:00 +9),
+                datetime!(2027-03-20 17:30 +9),
+                PRICE,
+                STOCK,
+            ),
+            Stage::new(
+                StageId(3),
+                "Honeyworks Stage",
+                2,
+                datetime!(2027-03-21 10:00 +9),
+                datetime!(2027-03-21 11:30 +9),
+                PRICE,
+                STOCK,
+            ),
+            Stage::new(
+                StageId(4),
+                "Stage 3",
+                2,
+                datetime!(2027-03-21 16:00 +9),
+                datetime!(2027-03-21 17:30 +9),
+                PRICE,
+                STOCK,
+            ),
         ]
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
@@ -73,13 +109,24 @@ mod tests {
     fn the_reference_festival_has_four_stages_over_two_days() {
         let festival = Festival::reference();
         festival.validate().unwrap();
-        let by_day: Vec<(u8, &str)> =
-            festival.stages.iter().map(|s| (s.day, s.name.as_str())).collect();
+        let by_day: Vec<(u8, &str)> = festival
+            .stages
+            .iter()
+            .map(|s| (s.day, s.name.as_str()))
+            .collect();
         assert_eq!(
             by_day,
-            [(1, "Stage 1"), (1, "Stage 2"), (2, "Honeyworks Stage"), (2, "Stage 3")]
+            [
+                (1, "Stage 1"),
+                (1, "Stage 2"),
+                (2, "Honeyworks Stage"),
+                (2, "Stage 3")
+            ]
         );
-        assert!(festival.stages.iter().all(|s| s.price == Yen(7_950) && s.total_stock > 0));
+        assert!(festival
+            .stages
+            .iter()
+            .all(|s| s.price == Yen(7_950) && s.total_stock > 0));
     }
 
     #[test]
@@ -95,7 +142,10 @@ mod tests {
     #[test]
     fn finds_stages_by_id() {
         let festival = Festival::reference();
-        assert_eq!(festival.stage(StageId(3)).map(|s| s.name.as_str()), Some("Honeyworks Stage"));
+        assert_eq!(
+            festival.stage(StageId(3)).map(|s| s.name.as_str()),
+            Some("Honeyworks Stage")
+        );
         assert!(festival.stage(StageId(99)).is_none());
     }
 }

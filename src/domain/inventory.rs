@@ -50,7 +50,10 @@ impl FestivalListing {
 impl Inventory {
     /// An inventory with nothing sold yet.
     pub fn new(festival: Festival) -> Self {
-        Inventory { festival, sold: HashMap::new() }
+        Inventory {
+            festival,
+            sold: HashMap::new(),
+        }
     }
 
     pub fn festival(&self) -> &Festival {
@@ -109,7 +112,10 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [(1, vec!["Stage 2", "Stage 1"]), (2, vec!["Stage 3", "Honeyworks Stage"])]
+            [
+                (1, vec!["Stage 2", "Stage 1"]),
+                (2, vec!["Stage 3", "Honeyworks Stage"])
+            ]
         );
     }
 }

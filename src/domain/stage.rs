@@ -58,7 +58,15 @@ impl Stage {
         price: Yen,
         total_stock: u32,
     ) -> Result<Self, StageError> {
-        let stage = Stage { id, name: name.into(), day, doors_open, starts_at, price, total_stock };
+        let stage = Stage {
+            id,
+            name: name.into(),
+            day,
+            doors_open,
+            starts_at,
+            price,
+            total_stock,
+        };
         stage.validate()?;
         Ok(stage)
     }
@@ -92,13 +100,21 @@ mod tests {
 
     #[test]
     fn accepts_a_well_formed_stage() {
-        let s = stage(datetime!(2027-03-20 10:00 +9), datetime!(2027-03-20 11:00 +9)).unwrap();
+        let s = stage(
+            datetime!(2027-03-20 10:00 +9),
+            datetime!(2027-03-20 11:00 +9),
+        )
+        .unwrap();
         assert_eq!(s.total_stock, 40);
     }
 
     #[test]
     fn refuses_doors_after_the_start() {
-        let err = stage(datetime!(2027-03-20 12:00 +9), datetime!(2027-03-20 11:00 +9)).unwrap_err();
+        let err = stage(
+            datetime!(2027-03-20 12:00 +9),
+            datetime!(2027-03-20 11:00 +9),
+        )
+        .unwrap_err();
         assert_eq!(err, StageError::DoorsAfterStart(StageId(1)));
     }
 
@@ -121,9 +137,16 @@ mod tests {
 
     #[test]
     fn serialises_times_as_rfc3339_and_reads_them_back() {
-        let s = stage(datetime!(2027-03-20 10:00 +9), datetime!(2027-03-20 11:00 +9)).unwrap();
+        let s = stage(
+            datetime!(2027-03-20 10:00 +9),
+            datetime!(2027-03-20 11:00 +9),
+        )
+        .unwrap();
         let json = serde_json::to_string(&s).unwrap();
-        assert!(json.contains(r#""doors_open":"2027-03-20T10:00:00+09:00""#), "{json}");
+        assert!(
+            json.contains(r#""doors_open":"2027-03-20T10:00:00+09:00""#),
+            "{json}"
+        );
         assert_eq!(serde_json::from_str::<Stage>(&json).unwrap(), s);
     }
 }

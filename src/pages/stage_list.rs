@@ -30,7 +30,9 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
     let days = listing.days();
     let day_labels: Vec<(u8, String)> = days
         .iter()
-        .filter_map(|(day, stages)| Some((*day, when::short_date(stages.first()?.stage.doors_open))))
+        .filter_map(|(day, stages)| {
+            Some((*day, when::short_date(stages.first()?.stage.doors_open)))
+        })
         .collect();
     let doors = listing.stages.iter().map(|s| s.stage.doors_open);
     let date_range = match (doors.clone().min(), doors.max()) {
@@ -89,8 +91,10 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
 /// Buttons to show one day or all of them.
 #[component]
 fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
-    let choices = std::iter::once((None, "Both days".to_string()))
-        .chain(days.into_iter().map(|(day, date)| (Some(day), format!("Day {day} · {date}"))));
+    let choices = std::iter::once((None, "Both days".to_string())).chain(
+        days.into_iter()
+            .map(|(day, date)| (Some(day), format!("Day {day} · {date}"))),
+    );
     view! {
         <div class="mt-6 flex flex-wrap gap-2" role="group" aria-label="Show stages of">
             {choices

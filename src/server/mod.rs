@@ -19,7 +19,10 @@ pub enum ServerError {
     #[error("{0} (set TIKET_DATA_DIR to a folder tiket may write)")]
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("start-up failed: {0}")]
     Startup(#[from] tokio::task::JoinError),
     #[error("the server stopped: {0}")]

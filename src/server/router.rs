@@ -22,8 +22,10 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
-    let not_found_page =
-        leptos_axum::render_app_to_stream_in_order_with_context(page_context.clone(), app_shell.clone());
+    let not_found_page = leptos_axum::render_app_to_stream_in_order_with_context(
+        page_context.clone(),
+        app_shell.clone(),
+    );
     // Files first (`/pkg/…`, `/favicon.svg`), brotli or gzip when the release
     // build made them (`--precompress`) and the browser takes them; any other
     // path gets the 404 page, whose status ServeDir sets to 404.
@@ -34,7 +36,12 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         .not_found_service(not_found_page.into_service());
 
     Router::new()
-        .leptos_routes_with_context(&leptos_options, generate_route_list(App), page_context, app_shell)
+        .leptos_routes_with_context(
+            &leptos_options,
+            generate_route_list(App),
+            page_context,
+            app_shell,
+        )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .fallback_service(static_files)
@@ -44,5 +51,9 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
 /// Unknown `/api` paths answer JSON, as every API error does.
 async fn api_not_found(uri: Uri) -> Response {
     let message = format!("there is no API endpoint at {}", uri.path());
-    (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": message }))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({ "error": message })),
+    )
+        .into_response()
 }

@@ -41,7 +41,10 @@ impl JsonStore {
     /// folder cannot be created or written, or another server holds it.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let dir = dir.into();
-        let folder_error = |source| StoreError::Folder { path: dir.clone(), source };
+        let folder_error = |source| StoreError::Folder {
+            path: dir.clone(),
+            source,
+        };
         fs::create_dir_all(&dir).map_err(folder_error)?;
         let lock = OpenOptions::new()
             .create(true)
@@ -68,8 +71,11 @@ impl JsonStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(StoreError::Read { path, source }),
         };
-        let file: Versioned<T> = serde_json::from_slice(&bytes)
-            .map_err(|e| StoreError::Corrupt { path: path.clone(), message: e.to_string() })?;
+        let file: Versioned<T> =
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
         if file.format != FORMAT_VERSION {
             return Err(StoreError::Corrupt {
                 path,
@@ -85,16 +91,24 @@ impl JsonStore {
     fn write_atomically<T: Serialize>(&self, name: &str, content: T) -> Result<(), StoreError> {
         let path = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.tmp"));
-        let write_error = |source| StoreError::Write { path: path.clone(), source };
-        let mut json = serde_json::to_vec_pretty(&Versioned { format: FORMAT_VERSION, content })
-            .map_err(|e| write_error(std::io::Error::other(e)))?;
+        let write_error = |source| StoreError::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut json = serde_json::to_vec_pretty(&Versioned {
+            format: FORMAT_VERSION,
+            content,
+        })
+        .map_err(|e| write_error(std::io::Error::other(e)))?;
         json.push(b'\n');
         let mut file = File::create(&temp).map_err(write_error)?;
         file.write_all(&json).map_err(write_error)?;
         file.sync_all().map_err(write_error)?;
         drop(file);
         fs::rename(&temp, &path).map_err(write_error)?;
-        File::open(&self.dir).and_then(|dir| dir.sync_all()).map_err(write_error)
+        File::open(&self.dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(write_error)
     }
 }
 
@@ -104,14 +118,20 @@ impl Store for JsonStore {
             return Ok(None);
         };
         let path = self.dir.join(FESTIVAL_FILE);
-        file.festival
-            .validate()
-            .map_err(|e| StoreError::Corrupt { path, message: e.to_string() })?;
+        file.festival.validate().map_err(|e| StoreError::Corrupt {
+            path,
+            message: e.to_string(),
+        })?;
         Ok(Some(file.festival))
     }
 
     fn save_festival(&self, festival: &Festival) -> Result<(), StoreError> {
-        self.write_atomically(FESTIVAL_FILE, FestivalFile { festival: festival.clone() })
+        self.write_atomically(
+            FESTIVAL_FILE,
+            FestivalFile {
+                festival: festival.clone(),
+            },
+        )
     }
 }
 
@@ -131,14 +151,20 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(!names.iter().any(|n| n.ends_with(".tmp")), "temporary file left: {names:?}");
+        assert!(
+            !names.iter().any(|n| n.ends_with(".tmp")),
+            "temporary file left: {names:?}"
+        );
     }
 
     #[test]
     fn a_second_store_cannot_open_a_locked_folder() {
         let dir = tempfile::tempdir().unwrap();
         let first = JsonStore::open(dir.path()).unwrap();
-        assert!(matches!(JsonStore::open(dir.path()), Err(StoreError::Locked { .. })));
+        assert!(matches!(
+            JsonStore::open(dir.path()),
+            Err(StoreError::Locked { .. })
+        ));
         drop(first);
         JsonStore::open(dir.path()).expect("the lock is released with the store");
     }
@@ -165,7 +191,10 @@ mod tests {
         ] {
             fs::write(&path, content).unwrap();
             let err = store.load_festival().unwrap_err().to_string();
-            assert!(err.contains(expected) && err.contains("festival.json"), "{err}");
+            assert!(
+                err.contains(expected) && err.contains("festival.json"),
+                "{err}"
+            );
         }
         let mut festival = Festival::reference();
         festival.stages[0].name = String::new();

@@ -15,13 +15,22 @@ pub use json::JsonStore;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot use data folder {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("data folder {path} is already in use by another tiket server")]
     Locked { path: PathBuf },
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a valid tiket file: {message}")]
     Corrupt { path: PathBuf, message: String },
 }
