@@ -1,5 +1,5 @@
 //! The tiket server binary: logs to stderr, runs [`tiket::server::run`], and
-//! exits non-zero with a clear message when start-up fails.
+//! exits non-zero with one clear line on stderr when start-up fails.
 
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -15,7 +15,6 @@ async fn main() -> ExitCode {
     match tiket::server::run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error}");
             eprintln!("tiket: {error}");
             ExitCode::FAILURE
         }

@@ -92,6 +92,17 @@ fn refuses_a_data_folder_another_server_holds() {
 }
 
 #[test]
+fn refuses_a_corrupt_festival_file_and_leaves_it_untouched() {
+    let data = tempfile::tempdir().unwrap();
+    let festival = data.path().join("festival.json");
+    let corrupt = r#"{"format": 1, "festival": {"name": "half a file"#;
+    std::fs::write(&festival, corrupt).unwrap();
+    let output = exit_of(tiket(&free_addr(), data.path()));
+    assert_refused(&output, &["festival.json is not a valid tiket file", "fixed or restored"]);
+    assert_eq!(std::fs::read_to_string(&festival).unwrap(), corrupt);
+}
+
+#[test]
 fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
     let data = tempfile::tempdir().unwrap();
     let addr = free_addr();

@@ -16,7 +16,7 @@ use std::{net::SocketAddr, sync::Arc};
 pub enum ServerError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{0} (set TIKET_DATA_DIR to a folder tiket may write)")]
+    #[error("{0}{hint}", hint = store_hint(.0))]
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
     Bind {
@@ -27,6 +27,21 @@ pub enum ServerError {
     Startup(#[from] tokio::task::JoinError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+}
+
+/// What an operator can do about a store error at start-up.
+fn store_hint(error: &StoreError) -> &'static str {
+    match error {
+        StoreError::Folder { .. } | StoreError::Write { .. } => {
+            " (set TIKET_DATA_DIR to a folder tiket may write)"
+        }
+        StoreError::Locked { .. } => {
+            " (stop the other server, or set TIKET_DATA_DIR to another folder)"
+        }
+        StoreError::Read { .. } | StoreError::Corrupt { .. } => {
+            " (tiket changes nothing until the file is fixed or restored from a backup)"
+        }
+    }
 }
 
 /// Starts tiket with the configuration from `Leptos.toml` and the environment.
