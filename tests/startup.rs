@@ -98,7 +98,13 @@ fn refuses_a_corrupt_festival_file_and_leaves_it_untouched() {
     let corrupt = r#"{"format": 1, "festival": {"name": "half a file"#;
     std::fs::write(&festival, corrupt).unwrap();
     let output = exit_of(tiket(&free_addr(), data.path()));
-    assert_refused(&output, &["festival.json is not a valid tiket file", "fixed or restored"]);
+    assert_refused(
+        &output,
+        &[
+            "festival.json is not a valid tiket file",
+            "fixed or restored",
+        ],
+    );
     assert_eq!(std::fs::read_to_string(&festival).unwrap(), corrupt);
 }
 

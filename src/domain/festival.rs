@@ -45,49 +45,27 @@ impl Festival {
     /// The reference event: hololive 5th fes. "Capture the Moment", four
     /// stages over two days at ¥7,950 a ticket, with a small stock each.
     pub fn reference() -> Festival {
-        const PRICE: Yen = Yen(7_950);
-        const STOCK: u32 = 40;
-        let stages = vec![
-            Stage::new(
-                StageId(1),
-                "Stage 1",
-                1,
-                datetime!(2027-03-20 10:00 +9),
-                datetime!(2027-03-20 11:30 +9),
-                PRICE,
-                STOCK,
-            ),
-            Stage::new(
-                StageId(2),
-                "Stage 2",
-                1,
-                datetime!(2027-03-20 16:00 +9),
-                datetime!(2027-03-20 17:30 +9),
-                PRICE,
-                STOCK,
-            ),
-            Stage::new(
-                StageId(3),
-                "Honeyworks Stage",
-                2,
-                datetime!(2027-03-21 10:00 +9),
-                datetime!(2027-03-21 11:30 +9),
-                PRICE,
-                STOCK,
-            ),
-            Stage::new(
-                StageId(4),
-                "Stage 3",
-                2,
-                datetime!(2027-03-21 16:00 +9),
-                datetime!(2027-03-21 17:30 +9),
-                PRICE,
-                STOCK,
-            ),
-        ]
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .expect("the reference stages are valid: checked by a unit test");
+        // (id, name, day, doors open, show starts), in Japan Standard Time.
+        #[rustfmt::skip]
+        let programme = [
+            (1, "Stage 1",          1, datetime!(2027-03-20 10:00 +9), datetime!(2027-03-20 11:30 +9)),
+            (2, "Stage 2",          1, datetime!(2027-03-20 16:00 +9), datetime!(2027-03-20 17:30 +9)),
+            (3, "Honeyworks Stage", 2, datetime!(2027-03-21 10:00 +9), datetime!(2027-03-21 11:30 +9)),
+            (4, "Stage 3",          2, datetime!(2027-03-21 16:00 +9), datetime!(2027-03-21 17:30 +9)),
+        ];
+        let stages = programme
+            .into_iter()
+            .map(|(id, name, day, doors_open, starts_at)| Stage {
+                id: StageId(id),
+                name: name.into(),
+                day,
+                doors_open,
+                starts_at,
+                price: Yen(7_950),
+                total_stock: 40,
+            })
+            .collect();
+        // Valid by construction; `the_reference_festival_…` checks it.
         Festival {
             name: "hololive 5th fes. Capture the Moment".into(),
             venue: "Makuhari Messe, Chiba".into(),
