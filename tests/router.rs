@@ -153,3 +153,22 @@ fn unknown_api_paths_get_json_404s() {
         }
     });
 }
+
+#[test]
+fn a_wrong_method_on_a_known_path_gets_405_with_a_reason() {
+    run(async {
+        let (app, _data) = app();
+        let (status, content_type, body) = send(&app, Method::GET, "/api/fn/list_stages").await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(error["error"], "GET is not allowed on /api/fn/list_stages");
+
+        let (status, _, body) = send(&app, Method::DELETE, "/").await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(body, "DELETE is not allowed on /");
+    });
+}

@@ -5,7 +5,7 @@ use crate::app::{shell, App};
 use crate::shop::Shop;
 use axum::{
     handler::HandlerWithoutStateExt,
-    http::{StatusCode, Uri},
+    http::{Method, StatusCode, Uri},
     response::{IntoResponse, Response},
     routing::any,
     Json, Router,
@@ -44,16 +44,30 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
         .with_state(leptos_options)
 }
 
 /// Unknown `/api` paths answer JSON, as every API error does.
 async fn api_not_found(uri: Uri) -> Response {
-    let message = format!("there is no API endpoint at {}", uri.path());
-    (
+    api_error(
         StatusCode::NOT_FOUND,
-        Json(serde_json::json!({ "error": message })),
+        format!("there is no API endpoint at {}", uri.path()),
     )
-        .into_response()
+}
+
+/// A known path asked with the wrong method: JSON under `/api`, text elsewhere.
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let message = format!("{method} is not allowed on {}", uri.path());
+    if uri.path().starts_with("/api/") {
+        api_error(StatusCode::METHOD_NOT_ALLOWED, message)
+    } else {
+        (StatusCode::METHOD_NOT_ALLOWED, message).into_response()
+    }
+}
+
+/// The shape of every API error: `{"error": "<sentence>"}`.
+fn api_error(status: StatusCode, message: String) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
