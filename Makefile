@@ -3,6 +3,10 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO_BUILD_JOBS ?= 2
 export CARGO_BUILD_JOBS
+# Where the release build lands; both follow CARGO_TARGET_DIR when it is set.
+BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
+TIKET_BIN ?= $(BUILD_DIR)/release/tiket
+SITE_ROOT ?= $(BUILD_DIR)/site
 
 .PHONY: setup build run test test-rust test-e2e watch wasm-size clean
 
@@ -16,7 +20,7 @@ build: setup
 
 ## Build and serve tiket at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR, TIKET_DATA_DIR override).
 run: build
-	./target/release/tiket
+	LEPTOS_SITE_ROOT="$${LEPTOS_SITE_ROOT:-$(SITE_ROOT)}" $(TIKET_BIN)
 
 ## Every test: Rust unit and integration tests, then Playwright against the release build.
 test: setup test-rust build test-e2e
@@ -25,7 +29,8 @@ test-rust:
 	cargo test --features ssr
 
 test-e2e:
-	cd end2end && npx tsc -p . && npx playwright test
+	cd end2end && npx tsc -p . && \
+	  TIKET_BIN="$(abspath $(TIKET_BIN))" LEPTOS_SITE_ROOT="$(abspath $(SITE_ROOT))" npx playwright test
 
 ## The contributor's loop: rebuild and reload on every change (debug build).
 watch: setup
@@ -33,7 +38,7 @@ watch: setup
 
 ## Size of the release wasm bundle: raw, gzip -9, and the brotli file the server sends.
 wasm-size:
-	@wasm=target/site/pkg/tiket.wasm; \
+	@wasm=$(SITE_ROOT)/pkg/tiket.wasm; \
 	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) gzipped (gzip -9), $$(stat -c %s "$$wasm.br" 2>/dev/null || echo '?') as served (brotli)"
 
 clean:

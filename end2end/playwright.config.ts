@@ -33,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "./target/release/tiket",
+    command: process.env.TIKET_BIN ?? "./target/release/tiket",
     cwd: "..",
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
@@ -42,6 +42,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      // `make test-e2e` passes the build's site folder; Leptos.toml's default otherwise.
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "target/site",
       TIKET_DATA_DIR: process.env.TIKET_E2E_DATA_DIR,
       RUST_LOG: "warn",
     },
