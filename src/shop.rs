@@ -1,62 +1,222 @@
-//! The running shop: the festival's inventory, held in memory and backed by a
-//! [`Store`]. Pages (through server functions) and the JSON API both call it,
-//! so there is one way to read stock, and later one way to buy.
+//! The running shop: the festival's inventory, held in memory, with every
+//! sale saved through a [`GroupCommit`] journal before it is acknowledged.
+//! Pages (through server functions) and the JSON API both call [`Shop::buy`]:
+//! there is one buy path.
+//!
+//! How a buy runs:
+//! 1. it waits its turn at a FIFO-fair [`Semaphore`], so a rush queues in
+//!    arrival order and at most `buy_permits` buys are in flight;
+//! 2. under the inventory lock (held for microseconds, never across I/O) the
+//!    buy rule checks and sells in one step, and the sale is queued to the
+//!    journal in the same order;
+//! 3. it waits, without the lock, until the journal has flushed the sale to
+//!    disk, and only then answers.
+//!
+//! Reads take the lock only to copy what they need, so they never wait for a
+//! disk.
 
-use crate::domain::{inventory::FestivalListing, Festival, Inventory};
-use crate::store::{Store, StoreError};
+use crate::domain::{
+    BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory, Order, Ticket,
+};
+use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+
+/// How the shop sells.
+#[derive(Clone, Copy, Debug)]
+pub struct ShopOptions {
+    pub limits: BuyLimits,
+    /// Buys in flight at once; later ones queue in arrival order.
+    pub buy_permits: usize,
+    /// Most sales that share one flush to disk (1: one fsync per sale).
+    pub max_batch: usize,
+}
+
+impl Default for ShopOptions {
+    fn default() -> Self {
+        ShopOptions {
+            limits: BuyLimits::default(),
+            buy_permits: 256,
+            max_batch: 1024,
+        }
+    }
+}
+
+/// Why a buy did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum ShopError {
+    /// The buy rule said no; nothing was sold.
+    #[error(transparent)]
+    Refused(#[from] BuyError),
+    /// The sale was made but could not be saved. It may or may not survive a
+    /// restart, so its tickets stay out of stock; the shop sells no more.
+    #[error("your order could not be saved ({0}); check your tickets before buying again")]
+    NotSaved(CommitError),
+    #[error("the shop is closing; try again in a moment")]
+    Closed,
+}
 
 pub struct Shop {
-    inventory: Inventory,
-    /// Kept for the writes that buying will add; holds the data folder's lock.
-    _store: Box<dyn Store>,
+    inventory: Mutex<Inventory>,
+    admission: Semaphore,
+    buy_permits: u32,
+    journal: GroupCommit,
 }
 
 impl Shop {
-    /// Opens the shop on a store, seeding it with `seed` on first start.
+    /// Opens the shop on a store: recovers what it holds, or sets up a fresh
+    /// one with the festival `seed` returns.
     pub fn open(
-        store: impl Store + 'static,
+        mut store: impl Store + 'static,
         seed: impl FnOnce() -> Festival,
+        options: ShopOptions,
     ) -> Result<Self, StoreError> {
-        let festival = match store.load_festival()? {
-            Some(festival) => festival,
+        let folder = store.location().to_path_buf();
+        let saved = match store.load()? {
+            Some(saved) => saved,
             None => {
-                let festival = seed();
-                store.save_festival(&festival)?;
-                tracing::info!(festival = %festival.name, "seeded a new data folder");
-                festival
+                let saved = Saved {
+                    festival: seed(),
+                    records: Vec::new(),
+                };
+                store.create(&saved)?;
+                tracing::info!(festival = %saved.festival.name, "set up a new data folder");
+                saved
             }
         };
+        let mut inventory = Inventory::new(saved.festival.clone(), options.limits);
+        let tickets: Vec<Ticket> = saved.tickets().cloned().collect();
+        inventory
+            .restore(&tickets)
+            .map_err(|e| StoreError::Inconsistent {
+                path: folder.clone(),
+                message: e.to_string(),
+            })?;
+        tracing::info!(tickets = tickets.len(), "recovered the sales saved before");
+        let journal = GroupCommit::start(Box::new(store), options.max_batch).map_err(|source| {
+            StoreError::Folder {
+                path: folder,
+                source,
+            }
+        })?;
+        let buy_permits = options
+            .buy_permits
+            .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
         Ok(Shop {
-            inventory: Inventory::new(festival),
-            _store: Box::new(store),
+            inventory: Mutex::new(inventory),
+            admission: Semaphore::new(buy_permits),
+            buy_permits: buy_permits as u32,
+            journal,
         })
+    }
+
+    fn inventory(&self) -> MutexGuard<'_, Inventory> {
+        // The inventory is only changed by code that does not panic midway;
+        // a poisoned lock still guards a consistent inventory.
+        self.inventory
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Every stage with its remaining stock.
     pub fn listing(&self) -> FestivalListing {
-        self.inventory.listing()
+        self.inventory().listing()
+    }
+
+    /// This fan's tickets, oldest first.
+    pub fn tickets_of(&self, fan: &FanName) -> Vec<Ticket> {
+        self.inventory().tickets_of(fan)
+    }
+
+    pub fn limits(&self) -> BuyLimits {
+        self.inventory().limits()
+    }
+
+    /// Buys tickets: waits its turn, applies the buy rule, and answers once
+    /// the sale is on disk.
+    pub async fn buy(&self, order: &Order) -> Result<Vec<Ticket>, ShopError> {
+        let _turn = self
+            .admission
+            .acquire()
+            .await
+            .map_err(|_| ShopError::Closed)?;
+        let (tickets, saved) = {
+            let mut inventory = self.inventory();
+            let tickets = inventory.buy(order, OffsetDateTime::now_utc(), &mut rand::rng())?;
+            // Queued under the lock, so the journal's order is the sale order.
+            let saved = self.journal.submit(Record::Sold {
+                tickets: tickets.clone(),
+            });
+            (tickets, saved)
+        };
+        saved.await.map_err(|error| match error {
+            CommitError::Closed => ShopError::Closed,
+            error => ShopError::NotSaved(error),
+        })?;
+        Ok(tickets)
+    }
+
+    /// Lets the buys already admitted or queued finish, refuses new ones,
+    /// then flushes and compacts the journal. Blocks on the disk at the end.
+    pub async fn close(&self) -> Result<(), StoreError> {
+        if let Ok(all) = self.admission.acquire_many(self.buy_permits).await {
+            all.forget();
+        }
+        self.admission.close();
+        let journal = &self.journal;
+        tokio::task::block_in_place(|| journal.close())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::StageId;
     use crate::store::JsonStore;
+
+    fn open(dir: &std::path::Path, seed: impl FnOnce() -> Festival) -> Shop {
+        Shop::open(JsonStore::open(dir).unwrap(), seed, ShopOptions::default()).unwrap()
+    }
 
     #[test]
     fn seeds_a_fresh_store_once_and_reads_it_back_after() {
         let dir = tempfile::tempdir().unwrap();
-        let shop = Shop::open(JsonStore::open(dir.path()).unwrap(), Festival::reference).unwrap();
+        let shop = open(dir.path(), Festival::reference);
         assert_eq!(shop.listing().stages.len(), 4);
         drop(shop);
 
         let mut renamed = Festival::reference();
         renamed.name = "a different seed".into();
-        let shop = Shop::open(JsonStore::open(dir.path()).unwrap(), || renamed).unwrap();
+        let shop = open(dir.path(), || renamed);
         assert_eq!(
             shop.listing().name,
             Festival::reference().name,
             "the saved festival wins"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sale_survives_a_restart_and_a_refusal_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let shop = open(dir.path(), Festival::reference);
+        let fan = FanName::new("jovan").unwrap();
+        let order = |quantity| Order {
+            stage: StageId(1),
+            fan: fan.clone(),
+            quantity,
+        };
+        let bought = shop.buy(&order(2)).await.unwrap();
+        assert!(matches!(
+            shop.buy(&order(9)).await,
+            Err(ShopError::Refused(BuyError::OverOrderLimit { .. }))
+        ));
+        shop.close().await.unwrap();
+        assert!(matches!(shop.buy(&order(1)).await, Err(ShopError::Closed)));
+        drop(shop);
+
+        let shop = open(dir.path(), || unreachable!("already set up"));
+        assert_eq!(shop.tickets_of(&fan), bought);
+        assert_eq!(shop.listing().stages[0].remaining, 38);
     }
 }

@@ -16,7 +16,8 @@ use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tiket::{domain::Festival, server::router::router, shop::Shop, store::JsonStore};
+use tiket::shop::{Shop, ShopOptions};
+use tiket::{domain::Festival, server::router::router, store::JsonStore};
 use tower::ServiceExt;
 
 /// Runs a test on the shared runtime; a request that hangs fails the test.
@@ -39,7 +40,12 @@ fn run(test: impl Future<Output = ()>) {
 /// A router over a fresh data folder (kept alive by the returned guard).
 fn app() -> (Router, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
-    let shop = Shop::open(JsonStore::open(data.path()).unwrap(), Festival::reference).unwrap();
+    let shop = Shop::open(
+        JsonStore::open(data.path()).unwrap(),
+        Festival::reference,
+        ShopOptions::default(),
+    )
+    .unwrap();
     let options = LeptosOptions::builder()
         .output_name("tiket")
         .site_root("target/site")

@@ -92,20 +92,20 @@ fn refuses_a_data_folder_another_server_holds() {
 }
 
 #[test]
-fn refuses_a_corrupt_festival_file_and_leaves_it_untouched() {
+fn refuses_a_corrupt_snapshot_and_leaves_it_untouched() {
     let data = tempfile::tempdir().unwrap();
-    let festival = data.path().join("festival.json");
-    let corrupt = r#"{"format": 1, "festival": {"name": "half a file"#;
-    std::fs::write(&festival, corrupt).unwrap();
+    let snapshot = data.path().join("snapshot.json");
+    let corrupt = r#"{"format": 1, "seq": 0, "festival": {"name": "half a file"#;
+    std::fs::write(&snapshot, corrupt).unwrap();
     let output = exit_of(tiket(&free_addr(), data.path()));
     assert_refused(
         &output,
         &[
-            "festival.json is not a valid tiket file",
+            "snapshot.json is not a valid tiket file",
             "fixed or restored",
         ],
     );
-    assert_eq!(std::fs::read_to_string(&festival).unwrap(), corrupt);
+    assert_eq!(std::fs::read_to_string(&snapshot).unwrap(), corrupt);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
         assert!(page.contains(stage), "the page should list {stage}");
     }
     assert!(
-        data.path().join("fresh/festival.json").is_file(),
+        data.path().join("fresh/snapshot.json").is_file(),
         "the seed is saved"
     );
 }

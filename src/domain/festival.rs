@@ -43,8 +43,10 @@ impl Festival {
     }
 
     /// The reference event: hololive 5th fes. "Capture the Moment", four
-    /// stages over two days at ¥7,950 a ticket, with a small stock each.
+    /// stages over two days at ¥7,950 a ticket, with a small stock each. Sales
+    /// open on 1 November 2026 at noon JST and close when each stage's doors open.
     pub fn reference() -> Festival {
+        let sale_opens = datetime!(2026-11-01 12:00 +9);
         // (id, name, day, doors open, show starts), in Japan Standard Time.
         #[rustfmt::skip]
         let programme = [
@@ -63,6 +65,8 @@ impl Festival {
                 starts_at,
                 price: Yen(7_950),
                 total_stock: 40,
+                sale_opens,
+                sale_closes: doors_open,
             })
             .collect();
         // Valid by construction; `the_reference_festival_…` checks it.

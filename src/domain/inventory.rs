@@ -1,14 +1,84 @@
-//! The inventory: how many tickets of each stage are still for sale.
+//! The inventory and the buy rule: which tickets are sold, to whom, and how
+//! many are left. [`Inventory::buy`] is the one place a sale is decided.
 
-use super::{Festival, Stage, StageId};
+use super::{FanName, Festival, SalePhase, Stage, StageId, Ticket, TicketCode, TicketId};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use time::OffsetDateTime;
 
-/// Tickets sold so far per stage, against the festival's stock.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inventory {
-    festival: Festival,
-    sold: HashMap<StageId, u32>,
+/// How many tickets one order, and one fan in all, may take of a stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyLimits {
+    /// Most tickets in one order.
+    pub per_order: u32,
+    /// Most tickets one fan may hold for one stage, earlier orders included.
+    pub per_fan: u32,
+}
+
+impl Default for BuyLimits {
+    fn default() -> Self {
+        BuyLimits {
+            per_order: 4,
+            per_fan: 4,
+        }
+    }
+}
+
+/// A fan's request for `quantity` tickets of one stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub stage: StageId,
+    pub fan: FanName,
+    pub quantity: u32,
+}
+
+/// Why an order was refused. Each says what the fan can do about it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BuyError {
+    #[error("there is no stage {0}")]
+    UnknownStage(StageId),
+    #[error("choose at least one ticket")]
+    NoTickets,
+    #[error("one order can hold at most {limit} tickets; you asked for {requested}")]
+    OverOrderLimit { requested: u32, limit: u32 },
+    #[error("tickets for stage {stage} are not on sale yet; the sale opens at {opens}")]
+    SaleNotOpen {
+        stage: StageId,
+        opens: OffsetDateTime,
+    },
+    #[error("the sale for stage {stage} closed at {closed}")]
+    SaleClosed {
+        stage: StageId,
+        closed: OffsetDateTime,
+    },
+    #[error("a fan may hold at most {limit} tickets for stage {stage}; you hold {held} already, so you can buy {left} more", left = limit.saturating_sub(*held))]
+    OverFanLimit {
+        stage: StageId,
+        limit: u32,
+        held: u32,
+    },
+    #[error("stage {0} is sold out")]
+    SoldOut(StageId),
+    #[error("only {remaining} tickets are left for stage {stage}; you asked for {requested}")]
+    NotEnoughStock {
+        stage: StageId,
+        requested: u32,
+        remaining: u32,
+    },
+}
+
+/// Why saved tickets cannot be taken back into an inventory: they do not add up.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RestoreError {
+    #[error("ticket {0} is for stage {1}, which the festival does not have")]
+    UnknownStage(TicketId, StageId),
+    #[error("ticket {0} would sell stage {1} beyond its stock")]
+    Oversold(TicketId, StageId),
+    #[error("ticket {0} appears twice")]
+    DuplicateId(TicketId),
+    #[error("ticket {0} has code {1}, which another ticket already has")]
+    DuplicateCode(TicketId, TicketCode),
 }
 
 /// What a fan sees of one stage: the stage and how many tickets are left.
@@ -47,12 +117,33 @@ impl FestivalListing {
     }
 }
 
+/// Every ticket sold so far, indexed for the buy rule and for each fan.
+#[derive(Clone, Debug)]
+pub struct Inventory {
+    festival: Festival,
+    limits: BuyLimits,
+    tickets: Vec<Ticket>,
+    sold: HashMap<StageId, u32>,
+    /// Tickets each fan holds per stage (for the per-fan limit).
+    held: HashMap<(FanName, StageId), u32>,
+    /// Positions in `tickets` of each fan's tickets.
+    by_owner: HashMap<FanName, Vec<usize>>,
+    ids: HashSet<TicketId>,
+    codes: HashSet<TicketCode>,
+}
+
 impl Inventory {
     /// An inventory with nothing sold yet.
-    pub fn new(festival: Festival) -> Self {
+    pub fn new(festival: Festival, limits: BuyLimits) -> Self {
         Inventory {
             festival,
+            limits,
+            tickets: Vec::new(),
             sold: HashMap::new(),
+            held: HashMap::new(),
+            by_owner: HashMap::new(),
+            ids: HashSet::new(),
+            codes: HashSet::new(),
         }
     }
 
@@ -60,11 +151,37 @@ impl Inventory {
         &self.festival
     }
 
+    pub fn limits(&self) -> BuyLimits {
+        self.limits
+    }
+
+    /// Tickets of this stage sold so far (0 for an unknown stage).
+    pub fn sold(&self, id: StageId) -> u32 {
+        self.sold.get(&id).copied().unwrap_or(0)
+    }
+
     /// Tickets of this stage still for sale; `None` for an unknown stage.
     pub fn remaining(&self, id: StageId) -> Option<u32> {
         let stage = self.festival.stage(id)?;
-        let sold = self.sold.get(&id).copied().unwrap_or(0);
-        Some(stage.total_stock.saturating_sub(sold))
+        Some(stage.total_stock.saturating_sub(self.sold(id)))
+    }
+
+    /// Tickets this fan holds for this stage.
+    pub fn held_by(&self, fan: &FanName, stage: StageId) -> u32 {
+        self.held.get(&(fan.clone(), stage)).copied().unwrap_or(0)
+    }
+
+    /// Every ticket sold, in the order they were sold.
+    pub fn tickets(&self) -> &[Ticket] {
+        &self.tickets
+    }
+
+    /// This fan's tickets, in the order they were bought.
+    pub fn tickets_of(&self, fan: &FanName) -> Vec<Ticket> {
+        self.by_owner
+            .get(fan)
+            .map(|positions| positions.iter().map(|&i| self.tickets[i].clone()).collect())
+            .unwrap_or_default()
     }
 
     /// The festival with each stage's remaining stock.
@@ -78,20 +195,185 @@ impl Inventory {
                 .iter()
                 .map(|stage| StageListing {
                     stage: stage.clone(),
-                    remaining: self.remaining(stage.id).unwrap_or(0),
+                    remaining: stage.total_stock.saturating_sub(self.sold(stage.id)),
                 })
                 .collect(),
         }
+    }
+
+    /// The buy rule. Sells `order.quantity` tickets at `now` if every rule
+    /// allows it, or nothing: a known stage, 1 to the per-order limit, inside
+    /// the sale window, within the per-fan limit, and never beyond the stock.
+    pub fn buy(
+        &mut self,
+        order: &Order,
+        now: OffsetDateTime,
+        rng: &mut impl Rng,
+    ) -> Result<Vec<Ticket>, BuyError> {
+        let stage = self
+            .festival
+            .stage(order.stage)
+            .ok_or(BuyError::UnknownStage(order.stage))?;
+        let (id, requested) = (stage.id, order.quantity);
+        if requested == 0 {
+            return Err(BuyError::NoTickets);
+        }
+        if requested > self.limits.per_order {
+            return Err(BuyError::OverOrderLimit {
+                requested,
+                limit: self.limits.per_order,
+            });
+        }
+        match stage.sale_phase(now) {
+            SalePhase::NotYetOpen => {
+                return Err(BuyError::SaleNotOpen {
+                    stage: id,
+                    opens: stage.sale_opens,
+                })
+            }
+            SalePhase::Closed => {
+                return Err(BuyError::SaleClosed {
+                    stage: id,
+                    closed: stage.sale_closes,
+                })
+            }
+            SalePhase::Open => {}
+        }
+        let held = self.held_by(&order.fan, id);
+        if held.saturating_add(requested) > self.limits.per_fan {
+            return Err(BuyError::OverFanLimit {
+                stage: id,
+                limit: self.limits.per_fan,
+                held,
+            });
+        }
+        let remaining = stage.total_stock.saturating_sub(self.sold(id));
+        if remaining == 0 {
+            return Err(BuyError::SoldOut(id));
+        }
+        if requested > remaining {
+            return Err(BuyError::NotEnoughStock {
+                stage: id,
+                requested,
+                remaining,
+            });
+        }
+
+        let tickets: Vec<Ticket> = (0..requested)
+            .map(|_| Ticket {
+                id: self.fresh_id(rng),
+                stage: id,
+                owner: order.fan.clone(),
+                bought_at: now,
+                code: self.fresh_code(rng),
+            })
+            .collect();
+        for ticket in &tickets {
+            self.record(ticket.clone());
+        }
+        Ok(tickets)
+    }
+
+    /// Takes back tickets sold before (read from storage or imported). Only
+    /// what keeps the inventory consistent is checked — known stages, stock,
+    /// unique ids and codes — not the limits or sale window of the day they
+    /// were sold. On error nothing is taken back.
+    pub fn restore(&mut self, tickets: &[Ticket]) -> Result<(), RestoreError> {
+        let mut extra_sold: HashMap<StageId, u32> = HashMap::new();
+        let mut ids = HashSet::new();
+        let mut codes = HashSet::new();
+        for ticket in tickets {
+            let stage = self
+                .festival
+                .stage(ticket.stage)
+                .ok_or(RestoreError::UnknownStage(ticket.id, ticket.stage))?;
+            let extra = extra_sold.entry(stage.id).or_default();
+            *extra += 1;
+            if self.sold(stage.id).saturating_add(*extra) > stage.total_stock {
+                return Err(RestoreError::Oversold(ticket.id, stage.id));
+            }
+            if self.ids.contains(&ticket.id) || !ids.insert(ticket.id) {
+                return Err(RestoreError::DuplicateId(ticket.id));
+            }
+            if self.codes.contains(&ticket.code) || !codes.insert(ticket.code) {
+                return Err(RestoreError::DuplicateCode(ticket.id, ticket.code));
+            }
+        }
+        for ticket in tickets {
+            self.record(ticket.clone());
+        }
+        Ok(())
+    }
+
+    /// A ticket code no other ticket has.
+    pub fn fresh_code(&self, rng: &mut impl Rng) -> TicketCode {
+        loop {
+            let code = TicketCode::random(rng);
+            if !self.codes.contains(&code) {
+                return code;
+            }
+        }
+    }
+
+    fn fresh_id(&self, rng: &mut impl Rng) -> TicketId {
+        loop {
+            let id = TicketId::random(rng);
+            if !self.ids.contains(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn record(&mut self, ticket: Ticket) {
+        *self.sold.entry(ticket.stage).or_default() += 1;
+        *self
+            .held
+            .entry((ticket.owner.clone(), ticket.stage))
+            .or_default() += 1;
+        self.by_owner
+            .entry(ticket.owner.clone())
+            .or_default()
+            .push(self.tickets.len());
+        self.ids.insert(ticket.id);
+        self.codes.insert(ticket.code);
+        self.tickets.push(ticket);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::stage::tests::stage;
+    use rand::{rngs::StdRng, SeedableRng};
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-25 12:00 +9);
+
+    fn inventory(stocks: &[u32]) -> Inventory {
+        let stages = stocks
+            .iter()
+            .zip(1..)
+            .map(|(&stock, id)| stage(id, stock))
+            .collect();
+        let festival = Festival::new("Test fes", "Hall", stages).unwrap();
+        Inventory::new(festival, BuyLimits::default())
+    }
+
+    fn order(stage: u32, fan: &str, quantity: u32) -> Order {
+        Order {
+            stage: StageId(stage),
+            fan: FanName::new(fan).unwrap(),
+            quantity,
+        }
+    }
+
+    fn buy(inventory: &mut Inventory, order: &Order) -> Result<Vec<Ticket>, BuyError> {
+        inventory.buy(order, NOW, &mut StdRng::seed_from_u64(42))
+    }
 
     #[test]
     fn a_new_inventory_has_every_ticket_left() {
-        let inventory = Inventory::new(Festival::reference());
+        let inventory = Inventory::new(Festival::reference(), BuyLimits::default());
         let listing = inventory.listing();
         assert_eq!(listing.stages.len(), 4);
         for stage in &listing.stages {
@@ -103,19 +385,189 @@ mod tests {
 
     #[test]
     fn groups_stages_by_day_in_order() {
-        let mut listing = Inventory::new(Festival::reference()).listing();
+        let inventory = Inventory::new(Festival::reference(), BuyLimits::default());
+        let mut listing = inventory.listing();
         listing.stages.reverse();
-        let days = listing.days();
-        let names: Vec<(u8, Vec<&str>)> = days
-            .iter()
-            .map(|(day, stages)| (*day, stages.iter().map(|s| s.stage.name.as_str()).collect()))
+        let names: Vec<(u8, Vec<String>)> = listing
+            .days()
+            .into_iter()
+            .map(|(day, stages)| (day, stages.into_iter().map(|s| s.stage.name).collect()))
             .collect();
         assert_eq!(
             names,
             [
-                (1, vec!["Stage 2", "Stage 1"]),
-                (2, vec!["Stage 3", "Honeyworks Stage"])
+                (1, vec!["Stage 2".to_string(), "Stage 1".into()]),
+                (2, vec!["Stage 3".into(), "Honeyworks Stage".into()])
             ]
+        );
+    }
+
+    #[test]
+    fn a_buy_sells_tickets_to_the_fan_and_takes_them_from_stock() {
+        let mut inv = inventory(&[10, 10]);
+        let tickets = buy(&mut inv, &order(1, "jovan", 3)).unwrap();
+        assert_eq!(tickets.len(), 3);
+        for ticket in &tickets {
+            assert_eq!(ticket.stage, StageId(1));
+            assert_eq!(ticket.owner.as_str(), "jovan");
+            assert_eq!(ticket.bought_at, NOW);
+        }
+        let codes: HashSet<_> = tickets.iter().map(|t| t.code).collect();
+        assert_eq!(codes.len(), 3, "each ticket has its own code");
+        assert_eq!(inv.remaining(StageId(1)), Some(7));
+        assert_eq!(inv.remaining(StageId(2)), Some(10));
+        assert_eq!(inv.tickets_of(&FanName::new("jovan").unwrap()), tickets);
+        assert!(inv.tickets_of(&FanName::new("other").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn refuses_unknown_stages_and_quantities_outside_one_to_the_order_limit() {
+        let mut inv = inventory(&[10]);
+        assert_eq!(
+            buy(&mut inv, &order(9, "a", 1)),
+            Err(BuyError::UnknownStage(StageId(9)))
+        );
+        assert_eq!(buy(&mut inv, &order(1, "a", 0)), Err(BuyError::NoTickets));
+        assert_eq!(
+            buy(&mut inv, &order(1, "a", 5)),
+            Err(BuyError::OverOrderLimit {
+                requested: 5,
+                limit: 4
+            })
+        );
+        assert_eq!(
+            buy(&mut inv, &order(1, "a", u32::MAX)),
+            Err(BuyError::OverOrderLimit {
+                requested: u32::MAX,
+                limit: 4
+            })
+        );
+        assert_eq!(inv.remaining(StageId(1)), Some(10), "refusals sell nothing");
+        assert!(inv.tickets().is_empty());
+    }
+
+    #[test]
+    fn sells_only_inside_the_sale_window() {
+        let mut inv = inventory(&[10]);
+        let stage = inv.festival().stages[0].clone();
+        let mut rng = StdRng::seed_from_u64(1);
+        let one = order(1, "a", 1);
+        let second = time::Duration::SECOND;
+        assert_eq!(
+            inv.buy(&one, stage.sale_opens - second, &mut rng),
+            Err(BuyError::SaleNotOpen {
+                stage: stage.id,
+                opens: stage.sale_opens
+            })
+        );
+        assert!(inv.buy(&one, stage.sale_opens, &mut rng).is_ok());
+        assert!(inv.buy(&one, stage.sale_closes - second, &mut rng).is_ok());
+        assert_eq!(
+            inv.buy(&one, stage.sale_closes, &mut rng),
+            Err(BuyError::SaleClosed {
+                stage: stage.id,
+                closed: stage.sale_closes
+            })
+        );
+        assert_eq!(inv.sold(stage.id), 2);
+    }
+
+    #[test]
+    fn the_fan_limit_counts_earlier_buys_per_stage() {
+        let mut inv = inventory(&[20, 20]);
+        buy(&mut inv, &order(1, "a", 3)).unwrap();
+        let refusal = buy(&mut inv, &order(1, "a", 2)).unwrap_err();
+        assert_eq!(
+            refusal,
+            BuyError::OverFanLimit {
+                stage: StageId(1),
+                limit: 4,
+                held: 3
+            }
+        );
+        assert!(
+            refusal.to_string().contains("you can buy 1 more"),
+            "{refusal}"
+        );
+        buy(&mut inv, &order(1, "a", 1)).unwrap();
+        assert!(buy(&mut inv, &order(1, "a", 1)).is_err());
+        buy(&mut inv, &order(2, "a", 4)).expect("the limit is per stage");
+        buy(&mut inv, &order(1, "b", 4)).expect("and per fan");
+        assert_eq!(inv.held_by(&FanName::new("a").unwrap(), StageId(1)), 4);
+    }
+
+    #[test]
+    fn never_sells_beyond_the_stock() {
+        let mut inv = inventory(&[5]);
+        buy(&mut inv, &order(1, "a", 4)).unwrap();
+        assert_eq!(
+            buy(&mut inv, &order(1, "b", 2)),
+            Err(BuyError::NotEnoughStock {
+                stage: StageId(1),
+                requested: 2,
+                remaining: 1
+            })
+        );
+        buy(&mut inv, &order(1, "b", 1)).unwrap();
+        assert_eq!(
+            buy(&mut inv, &order(1, "c", 1)),
+            Err(BuyError::SoldOut(StageId(1)))
+        );
+        assert_eq!(inv.remaining(StageId(1)), Some(0));
+        assert!(inv.listing().stages[0].is_sold_out());
+    }
+
+    #[test]
+    fn restores_saved_tickets_and_keeps_counting_from_them() {
+        let mut original = inventory(&[5]);
+        let sold = buy(&mut original, &order(1, "a", 3)).unwrap();
+        let mut restored = inventory(&[5]);
+        restored.restore(&sold).unwrap();
+        assert_eq!(restored.remaining(StageId(1)), Some(2));
+        assert_eq!(
+            buy(&mut restored, &order(1, "a", 2)),
+            Err(BuyError::OverFanLimit {
+                stage: StageId(1),
+                limit: 4,
+                held: 3
+            })
+        );
+    }
+
+    #[test]
+    fn restore_refuses_what_does_not_add_up_and_takes_nothing() {
+        let mut source = inventory(&[4, 4]);
+        let sold = buy(&mut source, &order(1, "a", 4)).unwrap();
+        let first = sold[0].clone();
+
+        let mut small = inventory(&[3]);
+        assert_eq!(
+            small.restore(&sold),
+            Err(RestoreError::Oversold(sold[3].id, StageId(1)))
+        );
+        assert_eq!(small.sold(StageId(1)), 0, "nothing half-restored");
+
+        let mut inv = inventory(&[4]);
+        let mut foreign = first.clone();
+        foreign.stage = StageId(7);
+        assert_eq!(
+            inv.restore(&[foreign]),
+            Err(RestoreError::UnknownStage(first.id, StageId(7)))
+        );
+        assert_eq!(
+            inv.restore(&[first.clone(), first.clone()]),
+            Err(RestoreError::DuplicateId(first.id))
+        );
+        let mut same_code = sold[1].clone();
+        same_code.code = first.code;
+        assert_eq!(
+            inv.restore(&[first.clone(), same_code.clone()]),
+            Err(RestoreError::DuplicateCode(same_code.id, first.code))
+        );
+        inv.restore(std::slice::from_ref(&first)).unwrap();
+        assert_eq!(
+            inv.restore(std::slice::from_ref(&first)),
+            Err(RestoreError::DuplicateId(first.id))
         );
     }
 }

@@ -1,14 +1,22 @@
-//! The festival's domain: stages, prices and stock.
+//! The festival's domain: stages, fans, tickets, the inventory and the buy rule.
 //!
-//! Plain Rust and serde only — no web, UI or file types — so the server and
-//! the browser share these types and their unit tests need nothing else.
+//! Plain Rust, serde and time only — no web, UI or file types — so the server
+//! and the browser share these types and their unit tests need nothing else.
+//! Randomness (ticket ids and codes) and the clock come in as arguments, so
+//! every rule is tested deterministically.
 
+pub mod fan;
 pub mod festival;
 pub mod inventory;
 pub mod money;
 pub mod stage;
+pub mod ticket;
 
+pub use fan::{FanName, FanNameError};
 pub use festival::Festival;
-pub use inventory::{Inventory, StageListing};
+pub use inventory::{
+    BuyError, BuyLimits, FestivalListing, Inventory, Order, RestoreError, StageListing,
+};
 pub use money::Yen;
-pub use stage::{Stage, StageError, StageId};
+pub use stage::{SalePhase, Stage, StageError, StageId};
+pub use ticket::{Ticket, TicketCode, TicketId};

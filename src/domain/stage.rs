@@ -1,4 +1,5 @@
-//! A stage: one concert of the festival, with its own time, price and stock.
+//! A stage: one concert of the festival, with its own time, price, stock and
+//! the window in which its tickets are on sale.
 
 use super::Yen;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ impl fmt::Display for StageId {
     }
 }
 
-/// One stage of the festival. Build it with [`Stage::new`], which checks it.
+/// One stage of the festival. Check one built by hand with [`Stage::validate`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stage {
     pub id: StageId,
@@ -30,6 +31,20 @@ pub struct Stage {
     pub price: Yen,
     /// Tickets this stage has in all, sold or not.
     pub total_stock: u32,
+    /// Tickets are sold from this moment (inclusive) …
+    #[serde(with = "time::serde::rfc3339")]
+    pub sale_opens: OffsetDateTime,
+    /// … until this one (exclusive).
+    #[serde(with = "time::serde::rfc3339")]
+    pub sale_closes: OffsetDateTime,
+}
+
+/// Where `now` falls in a stage's sale window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SalePhase {
+    NotYetOpen,
+    Open,
+    Closed,
 }
 
 /// Why a stage description is not acceptable.
@@ -43,105 +58,117 @@ pub enum StageError {
     DoorsAfterStart(StageId),
     #[error("stage {0}: the ticket price is zero")]
     FreeTicket(StageId),
+    #[error("stage {0}: the sale closes before it opens")]
+    EmptySaleWindow(StageId),
+    #[error("stage {0}: the sale closes after the show starts")]
+    SaleAfterStart(StageId),
     #[error("stage {0}: two stages have this id")]
     DuplicateId(StageId),
 }
 
 impl Stage {
-    /// A stage, checked: a name, a day from 1, doors no later than the start, a price.
-    pub fn new(
-        id: StageId,
-        name: impl Into<String>,
-        day: u8,
-        doors_open: OffsetDateTime,
-        starts_at: OffsetDateTime,
-        price: Yen,
-        total_stock: u32,
-    ) -> Result<Self, StageError> {
-        let stage = Stage {
-            id,
-            name: name.into(),
-            day,
-            doors_open,
-            starts_at,
-            price,
-            total_stock,
-        };
-        stage.validate()?;
-        Ok(stage)
-    }
-
-    /// Checks a stage however it was made (for example, read back from a file).
+    /// Checks a stage however it was made (by hand, or read back from a file).
     pub fn validate(&self) -> Result<(), StageError> {
+        let id = self.id;
         if self.name.trim().is_empty() {
-            return Err(StageError::EmptyName(self.id));
+            return Err(StageError::EmptyName(id));
         }
         if self.day == 0 {
-            return Err(StageError::DayZero(self.id));
+            return Err(StageError::DayZero(id));
         }
         if self.doors_open > self.starts_at {
-            return Err(StageError::DoorsAfterStart(self.id));
+            return Err(StageError::DoorsAfterStart(id));
         }
         if self.price == Yen(0) {
-            return Err(StageError::FreeTicket(self.id));
+            return Err(StageError::FreeTicket(id));
+        }
+        if self.sale_opens >= self.sale_closes {
+            return Err(StageError::EmptySaleWindow(id));
+        }
+        if self.sale_closes > self.starts_at {
+            return Err(StageError::SaleAfterStart(id));
         }
         Ok(())
+    }
+
+    /// Whether tickets are on sale at `now`.
+    pub fn sale_phase(&self, now: OffsetDateTime) -> SalePhase {
+        if now < self.sale_opens {
+            SalePhase::NotYetOpen
+        } else if now < self.sale_closes {
+            SalePhase::Open
+        } else {
+            SalePhase::Closed
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use time::macros::datetime;
 
-    fn stage(doors: OffsetDateTime, start: OffsetDateTime) -> Result<Stage, StageError> {
-        Stage::new(StageId(1), "Stage 1", 1, doors, start, Yen(7_950), 40)
+    /// A valid stage to vary in tests: on sale through November 2026.
+    pub(crate) fn stage(id: u32, total_stock: u32) -> Stage {
+        Stage {
+            id: StageId(id),
+            name: format!("Stage {id}"),
+            day: 1,
+            doors_open: datetime!(2027-03-20 10:00 +9),
+            starts_at: datetime!(2027-03-20 11:30 +9),
+            price: Yen(7_950),
+            total_stock,
+            sale_opens: datetime!(2026-11-01 12:00 +9),
+            sale_closes: datetime!(2026-12-01 12:00 +9),
+        }
     }
 
     #[test]
     fn accepts_a_well_formed_stage() {
-        let s = stage(
-            datetime!(2027-03-20 10:00 +9),
-            datetime!(2027-03-20 11:00 +9),
-        )
-        .unwrap();
-        assert_eq!(s.total_stock, 40);
+        assert_eq!(stage(1, 40).validate(), Ok(()));
     }
 
     #[test]
-    fn refuses_doors_after_the_start() {
-        let err = stage(
-            datetime!(2027-03-20 12:00 +9),
-            datetime!(2027-03-20 11:00 +9),
-        )
-        .unwrap_err();
-        assert_eq!(err, StageError::DoorsAfterStart(StageId(1)));
+    fn refuses_each_kind_of_malformed_stage() {
+        let id = StageId(1);
+        type Spoil = fn(&mut Stage);
+        let cases: [(Spoil, StageError); 6] = [
+            (|s| s.name = "  ".into(), StageError::EmptyName(id)),
+            (|s| s.day = 0, StageError::DayZero(id)),
+            (
+                |s| s.doors_open = s.starts_at + time::Duration::MINUTE,
+                StageError::DoorsAfterStart(id),
+            ),
+            (|s| s.price = Yen(0), StageError::FreeTicket(id)),
+            (
+                |s| s.sale_closes = s.sale_opens,
+                StageError::EmptySaleWindow(id),
+            ),
+            (
+                |s| s.sale_closes = s.starts_at + time::Duration::SECOND,
+                StageError::SaleAfterStart(id),
+            ),
+        ];
+        for (spoil, expected) in cases {
+            let mut s = stage(1, 40);
+            spoil(&mut s);
+            assert_eq!(s.validate(), Err(expected));
+        }
     }
 
     #[test]
-    fn refuses_empty_names_day_zero_and_free_tickets() {
-        let t = datetime!(2027-03-20 10:00 +9);
-        assert_eq!(
-            Stage::new(StageId(2), "  ", 1, t, t, Yen(1), 1).unwrap_err(),
-            StageError::EmptyName(StageId(2))
-        );
-        assert_eq!(
-            Stage::new(StageId(2), "A", 0, t, t, Yen(1), 1).unwrap_err(),
-            StageError::DayZero(StageId(2))
-        );
-        assert_eq!(
-            Stage::new(StageId(2), "A", 1, t, t, Yen(0), 1).unwrap_err(),
-            StageError::FreeTicket(StageId(2))
-        );
+    fn the_sale_window_includes_its_opening_and_excludes_its_close() {
+        let s = stage(1, 40);
+        let second = time::Duration::SECOND;
+        assert_eq!(s.sale_phase(s.sale_opens - second), SalePhase::NotYetOpen);
+        assert_eq!(s.sale_phase(s.sale_opens), SalePhase::Open);
+        assert_eq!(s.sale_phase(s.sale_closes - second), SalePhase::Open);
+        assert_eq!(s.sale_phase(s.sale_closes), SalePhase::Closed);
     }
 
     #[test]
     fn serialises_times_as_rfc3339_and_reads_them_back() {
-        let s = stage(
-            datetime!(2027-03-20 10:00 +9),
-            datetime!(2027-03-20 11:00 +9),
-        )
-        .unwrap();
+        let s = stage(1, 40);
         let json = serde_json::to_string(&s).unwrap();
         assert!(
             json.contains(r#""doors_open":"2027-03-20T10:00:00+09:00""#),

@@ -7,7 +7,8 @@
 pub mod config;
 pub mod router;
 
-use crate::{domain::Festival, shop::Shop, store::JsonStore, store::StoreError};
+use crate::shop::{Shop, ShopOptions};
+use crate::{domain::Festival, store::JsonStore, store::StoreError};
 use config::{Config, ConfigError};
 use std::{net::SocketAddr, sync::Arc};
 
@@ -38,9 +39,15 @@ fn store_hint(error: &StoreError) -> &'static str {
         StoreError::Locked { .. } => {
             " (stop the other server, or set TIKET_DATA_DIR to another folder)"
         }
-        StoreError::Read { .. } | StoreError::Corrupt { .. } => {
+        StoreError::Read { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::CorruptLine { .. }
+        | StoreError::Inconsistent { .. } => {
             " (tiket changes nothing until the file is fixed or restored from a backup)"
         }
+        StoreError::WriterStopped
+        | StoreError::AlreadySetUp { .. }
+        | StoreError::NotSetUp { .. } => "",
     }
 }
 
@@ -49,7 +56,8 @@ pub async fn run() -> Result<(), ServerError> {
     let config = Config::from_env()?;
     let data_dir = config.data_dir.clone();
     let shop = tokio::task::spawn_blocking(move || {
-        Shop::open(JsonStore::open(data_dir)?, Festival::reference)
+        let store = JsonStore::open(&data_dir)?;
+        Shop::open(store, Festival::reference, ShopOptions::default())
     })
     .await??;
 
@@ -57,7 +65,8 @@ pub async fn run() -> Result<(), ServerError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
-    let app = router::router(config.leptos, Arc::new(shop));
+    let shop = Arc::new(shop);
+    let app = router::router(config.leptos, shop.clone());
 
     tracing::info!(
         "tiket is serving on http://{addr} with data in {}",
@@ -67,7 +76,8 @@ pub async fn run() -> Result<(), ServerError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServerError::Serve)?;
-    tracing::info!("tiket stopped");
+    shop.close().await?;
+    tracing::info!("tiket stopped; every sale is saved");
     Ok(())
 }
 

@@ -1,15 +1,43 @@
 //! Persistence: where the shop's state lives between runs.
 //!
-//! The domain knows nothing of files; the server talks to storage through the
-//! small [`Store`] trait, and [`json::JsonStore`] keeps it in a data folder as
-//! JSON files written atomically.
+//! The domain knows nothing of files. The shop saves what happens as
+//! [`Record`]s through the small [`Store`] trait; [`JsonStore`] keeps them in a
+//! data folder as a JSON snapshot plus a JSON-lines journal, and
+//! [`GroupCommit`] batches appends from many buyers into one fsync.
 
+pub mod group_commit;
 pub mod json;
 
-use crate::domain::Festival;
-use std::path::PathBuf;
+use crate::domain::{Festival, Ticket};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
-pub use json::JsonStore;
+pub use group_commit::{CommitError, GroupCommit};
+pub use json::{JsonStore, JsonStoreOptions};
+
+/// One thing that happened to the shop, saved as it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    /// One order's tickets, sold together (all or none survive a crash).
+    Sold { tickets: Vec<Ticket> },
+}
+
+/// Everything a store holds: the festival and every record since it was set up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub festival: Festival,
+    pub records: Vec<Record>,
+}
+
+impl Saved {
+    /// Every ticket sold, in the order the records were saved.
+    pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.records.iter().flat_map(|record| match record {
+            Record::Sold { tickets } => tickets.iter(),
+        })
+    }
+}
 
 /// Why the store could not read or write.
 #[derive(Debug, thiserror::Error)]
@@ -33,13 +61,38 @@ pub enum StoreError {
     },
     #[error("{path} is not a valid tiket file: {message}")]
     Corrupt { path: PathBuf, message: String },
+    #[error("{path}, line {line}: {message}")]
+    CorruptLine {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: the saved tickets do not add up: {message}")]
+    Inconsistent { path: PathBuf, message: String },
+    #[error("the journal writer stopped unexpectedly")]
+    WriterStopped,
+    #[error("data folder {path} already holds a festival")]
+    AlreadySetUp { path: PathBuf },
+    #[error("data folder {path} holds no festival yet, so nothing can be saved to it")]
+    NotSetUp { path: PathBuf },
 }
 
-/// Durable storage of the shop's state. Calls block: run them off the async
-/// runtime (`tokio::task::spawn_blocking`) when they sit on a request path.
-pub trait Store: Send + Sync {
-    /// The festival saved before, or `None` on a fresh data folder.
-    fn load_festival(&self) -> Result<Option<Festival>, StoreError>;
-    /// Saves the festival so that a crash leaves either the old or the new one.
-    fn save_festival(&self, festival: &Festival) -> Result<(), StoreError>;
+/// Durable storage of the shop's state. Every call blocks on the disk: run
+/// them on a thread of their own (as [`GroupCommit`] does) or in
+/// `tokio::task::spawn_blocking`, never on the async runtime.
+pub trait Store: Send {
+    /// Where the data lives, for messages.
+    fn location(&self) -> &Path;
+    /// Everything saved, or `None` for a fresh data folder. Repairs what a
+    /// crash can leave (a half-written last record, which was never
+    /// acknowledged) and refuses anything else that is wrong.
+    fn load(&mut self) -> Result<Option<Saved>, StoreError>;
+    /// Sets up a fresh data folder with a festival and records (a seed or an
+    /// import), all at once: a crash leaves the folder fresh or complete.
+    fn create(&mut self, saved: &Saved) -> Result<(), StoreError>;
+    /// Appends records durably: once this returns `Ok`, they survive a crash.
+    /// All records of one call share one flush to disk.
+    fn append(&mut self, records: &[Record]) -> Result<(), StoreError>;
+    /// Folds the journal into the snapshot, so the next start reads less.
+    fn compact(&mut self) -> Result<(), StoreError>;
 }
