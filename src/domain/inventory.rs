@@ -570,4 +570,53 @@ mod tests {
             Err(RestoreError::DuplicateId(first.id))
         );
     }
+
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// One order at a time, the inventory answers exactly as the rules
+            /// stated plainly over counters would.
+            #[test]
+            fn answers_every_order_as_the_plain_rules_would(
+                stocks in prop::collection::vec(0u32..10, 1..4),
+                orders in prop::collection::vec((1u32..=4, 0usize..3, 0u32..=6), 0..60),
+            ) {
+                let mut inv = inventory(&stocks);
+                let mut remaining: HashMap<u32, u32> = stocks.iter().zip(1..).map(|(&s, id)| (id, s)).collect();
+                let mut held: HashMap<(usize, u32), u32> = HashMap::new();
+                let mut rng = StdRng::seed_from_u64(0);
+                for (stage, fan, quantity) in orders {
+                    let answer = inv.buy(&order(stage, &format!("fan{fan}"), quantity), NOW, &mut rng);
+                    let fan_held = held.get(&(fan, stage)).copied().unwrap_or(0);
+                    let expected = match remaining.get(&stage).copied() {
+                        None => Err(BuyError::UnknownStage(StageId(stage))),
+                        Some(_) if quantity == 0 => Err(BuyError::NoTickets),
+                        Some(_) if quantity > 4 => Err(BuyError::OverOrderLimit { requested: quantity, limit: 4 }),
+                        Some(_) if fan_held + quantity > 4 => {
+                            Err(BuyError::OverFanLimit { stage: StageId(stage), limit: 4, held: fan_held })
+                        }
+                        Some(0) => Err(BuyError::SoldOut(StageId(stage))),
+                        Some(left) if quantity > left => Err(BuyError::NotEnoughStock {
+                            stage: StageId(stage),
+                            requested: quantity,
+                            remaining: left,
+                        }),
+                        Some(left) => {
+                            remaining.insert(stage, left - quantity);
+                            *held.entry((fan, stage)).or_default() += quantity;
+                            Ok(quantity as usize)
+                        }
+                    };
+                    prop_assert_eq!(answer.map(|tickets| tickets.len()), expected);
+                }
+                for (&stage, &left) in &remaining {
+                    prop_assert_eq!(inv.remaining(StageId(stage)), Some(left));
+                    let total = stocks[stage as usize - 1];
+                    prop_assert_eq!(inv.sold(StageId(stage)) + left, total);
+                }
+            }
+        }
+    }
 }

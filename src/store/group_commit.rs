@@ -151,3 +151,141 @@ fn write_batches(
         None => store.compact(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Saved;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    /// A store in memory that counts flushes, takes its time, and can fail.
+    #[derive(Clone, Default)]
+    struct Probe {
+        saved: Arc<Mutex<Vec<Record>>>,
+        appends: Arc<AtomicUsize>,
+        fail_from_append: Option<usize>,
+        compactions: Arc<AtomicUsize>,
+    }
+
+    impl Store for Probe {
+        fn location(&self) -> &Path {
+            Path::new("memory")
+        }
+        fn load(&mut self) -> Result<Option<Saved>, StoreError> {
+            Ok(None)
+        }
+        fn create(&mut self, _: &Saved) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn append(&mut self, records: &[Record]) -> Result<(), StoreError> {
+            let n = self.appends.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(2));
+            if self.fail_from_append.is_some_and(|first| n >= first) {
+                return Err(StoreError::Write {
+                    path: "memory".into(),
+                    source: std::io::Error::other("disk full"),
+                });
+            }
+            self.saved.lock().unwrap().extend_from_slice(records);
+            Ok(())
+        }
+        fn compact(&mut self) -> Result<(), StoreError> {
+            self.compactions.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    fn record(i: usize) -> Record {
+        use crate::domain::{FanName, StageId, Ticket, TicketCode, TicketId};
+        use rand::{rngs::StdRng, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(i as u64);
+        Record::Sold {
+            tickets: vec![Ticket {
+                id: TicketId::random(&mut rng),
+                stage: StageId(1),
+                owner: FanName::new(format!("fan{i}")).unwrap(),
+                bought_at: time::OffsetDateTime::UNIX_EPOCH,
+                code: TicketCode::random(&mut rng),
+            }],
+        }
+    }
+
+    /// Submits `count` records from concurrent tasks and waits for all.
+    async fn submit_all(journal: &GroupCommit, count: usize) -> Vec<Result<(), CommitError>> {
+        let commits: Vec<_> = (0..count).map(|i| journal.submit(record(i))).collect();
+        let tasks: Vec<_> = commits.into_iter().map(tokio::spawn).collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        results
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn records_waiting_together_share_one_flush_and_keep_their_order() {
+        let probe = Probe::default();
+        let journal = GroupCommit::start(Box::new(probe.clone()), 1024).unwrap();
+        let results = submit_all(&journal, 500).await;
+        assert!(results.iter().all(Result::is_ok));
+        let appends = probe.appends.load(Ordering::SeqCst);
+        assert!(appends < 50, "500 records took {appends} flushes");
+        let expected: Vec<Record> = (0..500).map(record).collect();
+        assert_eq!(
+            *probe.saved.lock().unwrap(),
+            expected,
+            "saved in submit order"
+        );
+        journal.close().unwrap();
+        assert_eq!(
+            probe.compactions.load(Ordering::SeqCst),
+            1,
+            "compacts on close"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_of_one_flushes_once_per_record() {
+        let probe = Probe::default();
+        let journal = GroupCommit::start(Box::new(probe.clone()), 1).unwrap();
+        assert!(submit_all(&journal, 40).await.iter().all(Result::is_ok));
+        assert_eq!(probe.appends.load(Ordering::SeqCst), 40);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_a_failed_write_every_later_record_is_refused() {
+        let probe = Probe {
+            fail_from_append: Some(1),
+            ..Probe::default()
+        };
+        let journal = GroupCommit::start(Box::new(probe.clone()), 1).unwrap();
+        assert!(journal.submit(record(0)).await.is_ok());
+        for i in 1..4 {
+            let err = journal.submit(record(i)).await.unwrap_err();
+            assert!(err.to_string().contains("disk full"), "{err}");
+        }
+        assert_eq!(
+            probe.appends.load(Ordering::SeqCst),
+            2,
+            "no write after the failure"
+        );
+        journal.close().unwrap();
+        assert_eq!(probe.compactions.load(Ordering::SeqCst), 0);
+        assert_eq!(probe.saved.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_close_nothing_more_is_accepted() {
+        let probe = Probe::default();
+        let journal = GroupCommit::start(Box::new(probe.clone()), 8).unwrap();
+        let before = journal.submit(record(0));
+        journal.close().unwrap();
+        assert!(before.await.is_ok(), "what came before the close is saved");
+        assert!(matches!(
+            journal.submit(record(1)).await,
+            Err(CommitError::Closed)
+        ));
+        assert_eq!(probe.saved.lock().unwrap().len(), 1);
+    }
+}

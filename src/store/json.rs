@@ -411,3 +411,282 @@ fn file_len(path: &Path) -> Result<u64, StoreError> {
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FanName, StageId, Ticket, TicketCode, TicketId};
+    use rand::{rngs::StdRng, SeedableRng};
+
+    fn festival() -> Festival {
+        Festival::reference()
+    }
+
+    /// Records of one ticket each, distinct, in a repeatable order.
+    fn records(count: usize, seed: u64) -> Vec<Record> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        (0..count)
+            .map(|i| Record::Sold {
+                tickets: vec![Ticket {
+                    id: TicketId::random(&mut rng),
+                    stage: StageId(1 + (i % 4) as u32),
+                    owner: FanName::new(format!("fan{i}")).unwrap(),
+                    bought_at: time::macros::datetime!(2026-11-25 12:00 UTC),
+                    code: TicketCode::random(&mut rng),
+                }],
+            })
+            .collect()
+    }
+
+    fn fresh(dir: &Path) -> JsonStore {
+        let mut store = JsonStore::open(dir).unwrap();
+        assert_eq!(store.load().unwrap(), None);
+        store
+            .create(&Saved {
+                festival: festival(),
+                records: Vec::new(),
+            })
+            .unwrap();
+        store
+    }
+
+    fn reload(dir: &Path) -> Result<Option<Saved>, StoreError> {
+        JsonStore::open(dir).unwrap().load()
+    }
+
+    fn journal_line(seq: u64, record: &Record) -> String {
+        serde_json::to_string(&JournalLineOut { seq, record }).unwrap() + "\n"
+    }
+
+    #[test]
+    fn appended_records_come_back_in_order_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(5, 1);
+        let mut store = fresh(dir.path());
+        store.append(&all[..2]).unwrap();
+        store.append(&all[2..]).unwrap();
+        drop(store);
+        let saved = reload(dir.path()).unwrap().unwrap();
+        assert_eq!(saved.festival, festival());
+        assert_eq!(saved.records, all);
+        let lines = fs::read_to_string(dir.path().join(JOURNAL_FILE)).unwrap();
+        assert_eq!(lines.lines().count(), 5, "one line per record");
+        assert!(
+            lines.starts_with(r#"{"seq":1,"kind":"sold","tickets":[{"#),
+            "{lines}"
+        );
+    }
+
+    #[test]
+    fn a_second_store_cannot_open_a_locked_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = JsonStore::open(dir.path()).unwrap();
+        assert!(matches!(
+            JsonStore::open(dir.path()),
+            Err(StoreError::Locked { .. })
+        ));
+        drop(first);
+        JsonStore::open(dir.path()).expect("the lock is released with the store");
+    }
+
+    #[test]
+    fn a_folder_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        fs::write(&file, "x").unwrap();
+        let err = JsonStore::open(&file).unwrap_err();
+        assert!(matches!(err, StoreError::Folder { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_set_up_folder_is_not_set_up_twice_and_a_fresh_one_takes_no_appends() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut untouched = JsonStore::open(dir.path().join("fresh")).unwrap();
+        assert!(matches!(
+            untouched.append(&records(1, 1)),
+            Err(StoreError::NotSetUp { .. })
+        ));
+        let mut store = fresh(dir.path());
+        let again = store.create(&Saved {
+            festival: festival(),
+            records: records(1, 2),
+        });
+        assert!(matches!(again, Err(StoreError::AlreadySetUp { .. })));
+        drop(store);
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, []);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_appending_goes_on_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(4, 3);
+        let mut store = fresh(dir.path());
+        store.append(&all[..2]).unwrap();
+        drop(store);
+        let journal = dir.path().join(JOURNAL_FILE);
+        let torn = journal_line(3, &all[2]);
+        let mut file = OpenOptions::new().append(true).open(&journal).unwrap();
+        file.write_all(&torn.as_bytes()[..torn.len() / 2]).unwrap();
+        drop(file);
+
+        let mut store = JsonStore::open(dir.path()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().records, all[..2]);
+        store.append(&all[3..]).unwrap();
+        drop(store);
+        let saved = reload(dir.path()).unwrap().unwrap();
+        assert_eq!(saved.records, [&all[..2], &all[3..]].concat());
+    }
+
+    #[test]
+    fn a_bad_line_before_the_end_stops_loading_and_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(3, 4);
+        drop(fresh(dir.path()));
+        let journal = dir.path().join(JOURNAL_FILE);
+        let cases = [
+            (
+                format!(
+                    "{}not json\n{}",
+                    journal_line(1, &all[0]),
+                    journal_line(2, &all[1])
+                ),
+                2,
+                "expected ident",
+            ),
+            (
+                format!("{}{}", journal_line(1, &all[0]), journal_line(3, &all[1])),
+                2,
+                "record 3 follows record 1: records in between are missing",
+            ),
+            (
+                format!("{}{}", journal_line(2, &all[0]), journal_line(1, &all[1])),
+                1,
+                "record 2 follows record 0",
+            ),
+            (
+                format!("{}{}", journal_line(1, &all[0]), journal_line(1, &all[1])),
+                2,
+                "record 1 comes after record 1",
+            ),
+            (
+                format!("{}\n{}", journal_line(1, &all[0]), journal_line(2, &all[1])),
+                2,
+                "EOF while parsing",
+            ),
+            // A complete last line that is damaged is corruption, not a torn write.
+            (
+                format!("{}{{\"seq\":2}}\n", journal_line(1, &all[0])),
+                2,
+                "missing field `kind`",
+            ),
+        ];
+        for (content, line, message) in cases {
+            fs::write(&journal, &content).unwrap();
+            let err = reload(dir.path()).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, StoreError::CorruptLine { line: l, .. } if l == line)
+                    && text.contains(message)
+                    && text.contains(JOURNAL_FILE),
+                "expected line {line} and {message:?}, got: {text}"
+            );
+            assert_eq!(
+                fs::read_to_string(&journal).unwrap(),
+                content,
+                "left untouched"
+            );
+        }
+    }
+
+    #[test]
+    fn a_journal_without_a_snapshot_or_a_foreign_snapshot_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join(JOURNAL_FILE),
+            journal_line(1, &records(1, 5)[0]),
+        )
+        .unwrap();
+        let err = reload(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("there is a journal but no snapshot.json"),
+            "{err}"
+        );
+
+        let snapshot = dir.path().join(SNAPSHOT_FILE);
+        for (content, expected) in [
+            ("{ not json".to_string(), "key must be a string"),
+            (
+                serde_json::json!({"format": 99, "seq": 0, "festival": festival(), "records": []})
+                    .to_string(),
+                "format 99 is not the supported format 1",
+            ),
+        ] {
+            fs::write(&snapshot, content).unwrap();
+            let err = reload(dir.path()).unwrap_err().to_string();
+            assert!(
+                err.contains(expected) && err.contains(SNAPSHOT_FILE),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_snapshot_with_an_invalid_festival_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bad = festival();
+        bad.stages[0].name = String::new();
+        JsonStore::open(dir.path())
+            .unwrap()
+            .create(&Saved {
+                festival: bad,
+                records: Vec::new(),
+            })
+            .unwrap();
+        let err = reload(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("the name is empty"), "{err}");
+    }
+
+    #[test]
+    fn compaction_folds_the_journal_into_the_snapshot_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(200, 6);
+        let options = JsonStoreOptions {
+            compact_after_bytes: 2_000,
+        };
+        let mut store = JsonStore::open_with(dir.path(), options).unwrap();
+        store
+            .create(&Saved {
+                festival: festival(),
+                records: Vec::new(),
+            })
+            .unwrap();
+        for chunk in all.chunks(7) {
+            store.append(chunk).unwrap();
+        }
+        let journal_len = fs::metadata(dir.path().join(JOURNAL_FILE)).unwrap().len();
+        let snapshot_len = fs::metadata(dir.path().join(SNAPSHOT_FILE)).unwrap().len();
+        assert!(
+            journal_len <= snapshot_len.max(2_000) + 7 * 300,
+            "compacted: journal {journal_len} bytes, snapshot {snapshot_len}"
+        );
+        drop(store);
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
+    }
+
+    #[test]
+    fn a_crash_between_snapshot_and_emptying_the_journal_duplicates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(5, 7);
+        let mut store = fresh(dir.path());
+        store.append(&all[..3]).unwrap();
+        let journal = dir.path().join(JOURNAL_FILE);
+        let before_compaction = fs::read(&journal).unwrap();
+        store.compact().unwrap();
+        store.append(&all[3..]).unwrap();
+        drop(store);
+        // Put back the journal as it was before it was emptied, then the later lines.
+        let after = fs::read(&journal).unwrap();
+        fs::write(&journal, [before_compaction, after].concat()).unwrap();
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
+    }
+}
