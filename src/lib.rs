@@ -6,6 +6,8 @@
 //! - [`api`]: server functions the pages call.
 //! - `store`, `shop`, `server` (feature `ssr`): persistence, the running shop,
 //!   and the axum server.
+//! - `import` (feature `ssr`): reads the replaced system's `stages.json` and
+//!   `tickets.csv` into a fresh data folder (`tiket import`).
 
 #![recursion_limit = "256"]
 
@@ -15,6 +17,8 @@ pub mod components;
 pub mod domain;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -1,22 +1,117 @@
-//! The tiket server binary: logs to stderr, runs [`tiket::server::run`], and
-//! exits non-zero with one clear line on stderr when start-up fails.
+//! The tiket binary. `tiket` (or `tiket serve`) runs the server,
+//! [`tiket::server::run`]; `tiket import` sets up a fresh data folder from
+//! the replaced system's files ([`tiket::import`]). Logs go to stderr; on
+//! failure it prints one clear line on stderr and exits non-zero.
 
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use tiket::import::{self, SeedOptions};
+use tiket::store::JsonStore;
+use time::{OffsetDateTime, UtcOffset};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+#[derive(Parser)]
+#[command(
+    name = "tiket",
+    version,
+    about = "A ticket shop for VTuber concerts, built to survive the rush."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the shop (the default). Configured by Leptos.toml, LEPTOS_* and
+    /// TIKET_DATA_DIR.
+    Serve,
+    /// Set up a fresh data folder from the replaced system's stages.json and
+    /// tickets.csv. Checks everything first; writes all or nothing.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The old system's stages.json.
+    #[arg(long, value_name = "FILE")]
+    stages: PathBuf,
+    /// The old system's tickets.csv.
+    #[arg(long, value_name = "FILE")]
+    tickets: PathBuf,
+    /// The data folder to set up; it must hold no festival yet.
+    #[arg(long, value_name = "DIR", env = "TIKET_DATA_DIR", default_value = "data", value_parser = non_empty_path)]
+    data_dir: PathBuf,
+    /// The festival's name.
+    #[arg(long, value_name = "NAME", default_value = import::DEFAULT_FESTIVAL_NAME)]
+    festival_name: String,
+    /// The festival's venue.
+    #[arg(long, value_name = "VENUE", default_value = import::DEFAULT_VENUE)]
+    venue: String,
+    /// The UTC offset of the local times in tickets.csv, like +09:00.
+    #[arg(long, value_name = "OFFSET", default_value = "+00:00", value_parser = import::parse_utc_offset)]
+    timestamp_offset: UtcOffset,
+    /// When the sale of every stage opens (RFC 3339) [default: now, to the minute].
+    #[arg(long, value_name = "TIME", value_parser = import::parse_rfc3339)]
+    sale_opens: Option<OffsetDateTime>,
+    /// When the sale of every stage closes at the latest (RFC 3339) [default:
+    /// when its doors open].
+    #[arg(long, value_name = "TIME", value_parser = import::parse_rfc3339)]
+    sale_closes: Option<OffsetDateTime>,
+}
+
+fn non_empty_path(text: &str) -> Result<PathBuf, String> {
+    if text.is_empty() {
+        Err("the data folder must not be empty".into())
+    } else {
+        Ok(PathBuf::from(text))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
         .init();
-    match tiket::server::run().await {
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Import(args) => run_import(args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("tiket: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn serve() -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime
+        .block_on(tiket::server::run())
+        .map_err(|e| e.to_string())
+}
+
+fn run_import(args: ImportArgs) -> Result<(), String> {
+    let options = SeedOptions {
+        festival_name: args.festival_name,
+        venue: args.venue,
+        timestamp_offset: args.timestamp_offset,
+        sale_opens: args.sale_opens,
+        sale_closes: args.sale_closes,
+        now: OffsetDateTime::now_utc(),
+    };
+    let mut store = JsonStore::open(&args.data_dir).map_err(|e| e.to_string())?;
+    let summary = import::import_into(&mut store, &args.stages, &args.tickets, &options)
+        .map_err(|e| e.to_string())?;
+    println!("{summary}");
+    Ok(())
 }
