@@ -19,7 +19,7 @@ use crate::domain::{
     BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory, Order, Ticket,
 };
 use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 
@@ -61,7 +61,7 @@ pub struct Shop {
     inventory: Mutex<Inventory>,
     admission: Semaphore,
     buy_permits: u32,
-    journal: GroupCommit,
+    journal: Arc<GroupCommit>,
 }
 
 impl Shop {
@@ -107,7 +107,7 @@ impl Shop {
             inventory: Mutex::new(inventory),
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,
-            journal,
+            journal: Arc::new(journal),
         })
     }
 
@@ -164,8 +164,10 @@ impl Shop {
             all.forget();
         }
         self.admission.close();
-        let journal = &self.journal;
-        tokio::task::block_in_place(|| journal.close())
+        let journal = self.journal.clone();
+        tokio::task::spawn_blocking(move || journal.close())
+            .await
+            .unwrap_or(Err(StoreError::WriterStopped))
     }
 }
 

@@ -150,3 +150,45 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
         "the seed is saved"
     );
 }
+
+#[test]
+fn refuses_a_damaged_journal_naming_file_and_line_and_leaves_it_untouched() {
+    use tiket::store::{JsonStore, Saved, Store};
+    let data = tempfile::tempdir().unwrap();
+    JsonStore::open(data.path())
+        .unwrap()
+        .create(&Saved {
+            festival: tiket::domain::Festival::reference(),
+            records: Vec::new(),
+        })
+        .unwrap();
+    let journal = data.path().join("journal.jsonl");
+    let damaged = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\nnot a record\n";
+    std::fs::write(&journal, damaged).unwrap();
+    let output = exit_of(tiket(&free_addr(), data.path()));
+    assert_refused(&output, &["journal.jsonl, line 2", "fixed or restored"]);
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), damaged);
+}
+
+#[test]
+fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
+    let data = tempfile::tempdir().unwrap();
+    for (name, value) in [
+        ("TIKET_BUY_PERMITS", "0"),
+        ("TIKET_PER_ORDER_LIMIT", "-1"),
+        ("TIKET_PER_FAN_LIMIT", "four"),
+    ] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tiket"));
+        command
+            .env("LEPTOS_SITE_ADDR", free_addr())
+            .env("TIKET_DATA_DIR", data.path())
+            .env(name, value)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let output = exit_of(command.spawn().unwrap());
+        assert_refused(
+            &output,
+            &[&format!("{name} must be a whole number from 1 to"), value],
+        );
+    }
+}

@@ -2,6 +2,8 @@
 //! by its `LEPTOS_…` environment variable, e.g. `LEPTOS_SITE_ADDR`) and
 //! tiket's from `TIKET_…` environment variables.
 
+use crate::domain::BuyLimits;
+use crate::shop::ShopOptions;
 use leptos::config::{get_configuration, LeptosOptions};
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ const DEFAULT_DATA_DIR: &str = "data";
 pub struct Config {
     pub leptos: LeptosOptions,
     pub data_dir: PathBuf,
+    pub shop: ShopOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +25,12 @@ pub enum ConfigError {
     Leptos(String),
     #[error("TIKET_DATA_DIR is set but empty")]
     EmptyDataDir,
+    #[error("{name} must be a whole number from 1 to {max}, not {value:?}")]
+    OutOfRange {
+        name: &'static str,
+        value: String,
+        max: u32,
+    },
 }
 
 impl Config {
@@ -35,6 +44,30 @@ impl Config {
             Some(dir) => PathBuf::from(dir),
             None => PathBuf::from(DEFAULT_DATA_DIR),
         };
-        Ok(Config { leptos, data_dir })
+        let defaults = ShopOptions::default();
+        let shop = ShopOptions {
+            limits: BuyLimits {
+                per_order: number("TIKET_PER_ORDER_LIMIT", defaults.limits.per_order, 100)?,
+                per_fan: number("TIKET_PER_FAN_LIMIT", defaults.limits.per_fan, 10_000)?,
+            },
+            buy_permits: number("TIKET_BUY_PERMITS", defaults.buy_permits as u32, 65_536)? as usize,
+            max_batch: defaults.max_batch,
+        };
+        Ok(Config {
+            leptos,
+            data_dir,
+            shop,
+        })
+    }
+}
+
+/// A whole number from 1 to `max` read from the variable `name`, or `default`.
+fn number(name: &'static str, default: u32, max: u32) -> Result<u32, ConfigError> {
+    let Ok(value) = std::env::var(name) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError::OutOfRange { name, value, max }),
     }
 }

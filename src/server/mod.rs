@@ -7,7 +7,7 @@
 pub mod config;
 pub mod router;
 
-use crate::shop::{Shop, ShopOptions};
+use crate::shop::Shop;
 use crate::{domain::Festival, store::JsonStore, store::StoreError};
 use config::{Config, ConfigError};
 use std::{net::SocketAddr, sync::Arc};
@@ -54,10 +54,10 @@ fn store_hint(error: &StoreError) -> &'static str {
 /// Starts tiket with the configuration from `Leptos.toml` and the environment.
 pub async fn run() -> Result<(), ServerError> {
     let config = Config::from_env()?;
-    let data_dir = config.data_dir.clone();
+    let (data_dir, options) = (config.data_dir.clone(), config.shop);
     let shop = tokio::task::spawn_blocking(move || {
         let store = JsonStore::open(&data_dir)?;
-        Shop::open(store, Festival::reference, ShopOptions::default())
+        Shop::open(store, Festival::reference, options)
     })
     .await??;
 
