@@ -173,10 +173,10 @@ fn main() {
     );
     println!();
     println!(
-        "{:>8} | {:>22} | {:>22} | {:>7}",
+        "{:>8} | {:>24} | {:>24} | {:>7}",
         "buyers", "group commit", "one fsync per sale", "ratio"
     );
-    println!("{:->8}-+-{:->22}-+-{:->22}-+-{:->7}", "", "", "", "");
+    println!("{:->8}-+-{:->24}-+-{:->24}-+-{:->7}", "", "", "", "");
     runtime.block_on(async {
         for buyers in [1, 64, 1024] {
             let group = journal_run(buyers, 1024, run_for).await;
