@@ -192,3 +192,44 @@ fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
         );
     }
 }
+
+#[test]
+fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
+    use tiket::store::{JsonStore, Saved, Store};
+    let data = tempfile::tempdir().unwrap();
+    JsonStore::open(data.path())
+        .unwrap()
+        .create(&Saved {
+            festival: tiket::domain::Festival::reference(),
+            records: Vec::new(),
+        })
+        .unwrap();
+    let journal = data.path().join("journal.jsonl");
+    let whole = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\n";
+    std::fs::write(&journal, format!("{whole}{{\"seq\":2,\"kind\":\"so")).unwrap();
+
+    let addr = free_addr();
+    let mut child = tiket(&addr, data.path());
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "tiket did not start listening");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "tiket exited: {:?}",
+            child.wait_with_output()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().ok();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("dropping the journal's half-written last line"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap(),
+        whole,
+        "cut back to the last whole line"
+    );
+}
