@@ -689,4 +689,41 @@ mod tests {
         fs::write(&journal, [before_compaction, after].concat()).unwrap();
         assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
     }
+
+    #[test]
+    fn a_crash_at_any_byte_of_the_journal_keeps_exactly_the_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(4, 8);
+        let mut store = fresh(dir.path());
+        store.append(&all[..1]).unwrap();
+        store.append(&all[1..]).unwrap();
+        drop(store);
+        let journal = dir.path().join(JOURNAL_FILE);
+        let full = fs::read(&journal).unwrap();
+        for cut in 0..=full.len() {
+            fs::write(&journal, &full[..cut]).unwrap();
+            let whole_lines = full[..cut].iter().filter(|&&b| b == b'\n').count();
+            let saved = reload(dir.path())
+                .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"))
+                .unwrap();
+            assert_eq!(saved.records, all[..whole_lines], "cut at byte {cut}");
+        }
+    }
+
+    #[test]
+    fn a_snapshot_left_half_written_by_a_crash_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(2, 9);
+        let mut store = fresh(dir.path());
+        store.append(&all).unwrap();
+        drop(store);
+        let temp = dir.path().join(format!(".{SNAPSHOT_FILE}.tmp"));
+        fs::write(&temp, "{\"format\":1,\"seq\":2,\"fest").unwrap();
+        let mut store = JsonStore::open(dir.path()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().records, all);
+        store.compact().unwrap();
+        drop(store);
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
+        assert!(!temp.exists(), "the next compaction replaces it");
+    }
 }
