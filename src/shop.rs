@@ -228,7 +228,11 @@ mod tests {
         shop.close().await.unwrap();
         assert!(matches!(shop.buy(&order(1)).await, Err(ShopError::Closed)));
         let journal = std::fs::metadata(dir.path().join("journal.jsonl")).unwrap();
-        assert_eq!(journal.len(), 0, "closing folds the journal into the snapshot");
+        assert_eq!(
+            journal.len(),
+            0,
+            "closing folds the journal into the snapshot"
+        );
         drop(shop);
 
         let shop = open(dir.path(), || unreachable!("already set up"));
