@@ -124,9 +124,7 @@ pub struct Inventory {
     limits: BuyLimits,
     tickets: Vec<Ticket>,
     sold: HashMap<StageId, u32>,
-    /// Tickets each fan holds per stage (for the per-fan limit).
-    held: HashMap<(FanName, StageId), u32>,
-    /// Positions in `tickets` of each fan's tickets.
+    /// Positions in `tickets` of each fan's tickets (a handful per fan).
     by_owner: HashMap<FanName, Vec<usize>>,
     ids: HashSet<TicketId>,
     codes: HashSet<TicketCode>,
@@ -140,7 +138,6 @@ impl Inventory {
             limits,
             tickets: Vec::new(),
             sold: HashMap::new(),
-            held: HashMap::new(),
             by_owner: HashMap::new(),
             ids: HashSet::new(),
             codes: HashSet::new(),
@@ -168,7 +165,11 @@ impl Inventory {
 
     /// Tickets this fan holds for this stage.
     pub fn held_by(&self, fan: &FanName, stage: StageId) -> u32 {
-        self.held.get(&(fan.clone(), stage)).copied().unwrap_or(0)
+        let positions = self.by_owner.get(fan).map_or(&[][..], Vec::as_slice);
+        positions
+            .iter()
+            .filter(|&&i| self.tickets[i].stage == stage)
+            .count() as u32
     }
 
     /// Every ticket sold, in the order they were sold.
@@ -326,10 +327,6 @@ impl Inventory {
 
     fn record(&mut self, ticket: Ticket) {
         *self.sold.entry(ticket.stage).or_default() += 1;
-        *self
-            .held
-            .entry((ticket.owner.clone(), ticket.stage))
-            .or_default() += 1;
         self.by_owner
             .entry(ticket.owner.clone())
             .or_default()
