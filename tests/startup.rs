@@ -12,14 +12,51 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(60);
 
 fn tiket(addr: &str, data_dir: &Path) -> Child {
+    tiket_with(addr, data_dir, &[])
+}
+
+/// The server with more environment variables set.
+fn tiket_with(addr: &str, data_dir: &Path, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_tiket"))
         .env("LEPTOS_SITE_ADDR", addr)
         .env("TIKET_DATA_DIR", data_dir)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tiket binary starts")
+}
+
+/// Waits until the server accepts connections, failing if it exits first.
+fn wait_until_listening(child: &mut Child, addr: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "tiket did not start listening");
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                pipe.read_to_string(&mut stderr).ok();
+            }
+            panic!("tiket exited ({status}): {stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A data folder set up with the reference festival and this journal.
+fn folder_with_journal(journal: &str) -> tempfile::TempDir {
+    use tiket::store::{JsonStore, Saved, Store};
+    let data = tempfile::tempdir().unwrap();
+    JsonStore::open(data.path())
+        .unwrap()
+        .create(&Saved {
+            festival: tiket::domain::Festival::reference(),
+            records: Vec::new(),
+        })
+        .unwrap();
+    std::fs::write(data.path().join("journal.jsonl"), journal).unwrap();
+    data
 }
 
 /// Waits for the process to exit by itself, killing it if it does not.
@@ -113,26 +150,15 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
     let data = tempfile::tempdir().unwrap();
     let addr = free_addr();
     let mut child = tiket(&addr, &data.path().join("fresh"));
-    let deadline = Instant::now() + PATIENCE;
-    let page = loop {
-        if let Ok(mut stream) = TcpStream::connect(&addr) {
-            write!(
-                stream,
-                "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut response = String::new();
-            stream.read_to_string(&mut response).unwrap();
-            break response;
-        }
-        assert!(Instant::now() < deadline, "tiket did not start listening");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "tiket exited: {:?}",
-            child.wait_with_output()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    wait_until_listening(&mut child, &addr);
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
     child.kill().ok();
     child.wait().ok();
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
@@ -153,18 +179,9 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
 
 #[test]
 fn refuses_a_damaged_journal_naming_file_and_line_and_leaves_it_untouched() {
-    use tiket::store::{JsonStore, Saved, Store};
-    let data = tempfile::tempdir().unwrap();
-    JsonStore::open(data.path())
-        .unwrap()
-        .create(&Saved {
-            festival: tiket::domain::Festival::reference(),
-            records: Vec::new(),
-        })
-        .unwrap();
-    let journal = data.path().join("journal.jsonl");
     let damaged = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\nnot a record\n";
-    std::fs::write(&journal, damaged).unwrap();
+    let data = folder_with_journal(damaged);
+    let journal = data.path().join("journal.jsonl");
     let output = exit_of(tiket(&free_addr(), data.path()));
     assert_refused(&output, &["journal.jsonl, line 2", "fixed or restored"]);
     assert_eq!(std::fs::read_to_string(&journal).unwrap(), damaged);
@@ -178,14 +195,7 @@ fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
         ("TIKET_PER_ORDER_LIMIT", "-1"),
         ("TIKET_PER_FAN_LIMIT", "four"),
     ] {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tiket"));
-        command
-            .env("LEPTOS_SITE_ADDR", free_addr())
-            .env("TIKET_DATA_DIR", data.path())
-            .env(name, value)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let output = exit_of(command.spawn().unwrap());
+        let output = exit_of(tiket_with(&free_addr(), data.path(), &[(name, value)]));
         assert_refused(
             &output,
             &[&format!("{name} must be a whole number from 1 to"), value],
@@ -195,31 +205,13 @@ fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
 
 #[test]
 fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
-    use tiket::store::{JsonStore, Saved, Store};
-    let data = tempfile::tempdir().unwrap();
-    JsonStore::open(data.path())
-        .unwrap()
-        .create(&Saved {
-            festival: tiket::domain::Festival::reference(),
-            records: Vec::new(),
-        })
-        .unwrap();
-    let journal = data.path().join("journal.jsonl");
     let whole = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\n";
-    std::fs::write(&journal, format!("{whole}{{\"seq\":2,\"kind\":\"so")).unwrap();
+    let data = folder_with_journal(&format!("{whole}{{\"seq\":2,\"kind\":\"so"));
+    let journal = data.path().join("journal.jsonl");
 
     let addr = free_addr();
     let mut child = tiket(&addr, data.path());
-    let deadline = Instant::now() + PATIENCE;
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "tiket did not start listening");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "tiket exited: {:?}",
-            child.wait_with_output()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_listening(&mut child, &addr);
     child.kill().ok();
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
