@@ -7,6 +7,9 @@
 //! Run: `make bench-store` (or `cargo bench --features ssr --bench store`).
 //! `TIKET_BENCH_SECONDS` sets the time per measurement (default 2).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -114,18 +117,8 @@ async fn journal_run(buyers: usize, max_batch: usize, run_for: Duration) -> Meas
 /// The whole buy path: `buyers` fans buying one ticket at a time.
 async fn shop_run(buyers: usize, run_for: Duration) -> f64 {
     let dir = scratch_dir("shop");
-    let mut festival = Festival::reference();
-    for stage in &mut festival.stages {
-        stage.total_stock = u32::MAX;
-        stage.sale_opens = time::OffsetDateTime::UNIX_EPOCH;
-    }
     let store = JsonStore::open(&dir).expect("a scratch folder");
-    // The reference festival's sale window closes in March 2027: open it wide.
-    for stage in &mut festival.stages {
-        stage.sale_closes = time::macros::datetime!(2100-01-01 0:00 UTC);
-        stage.doors_open = stage.sale_closes;
-        stage.starts_at = stage.sale_closes;
-    }
+    let festival = common::festival_on_sale(&[u32::MAX; 4]);
     let shop = Arc::new(Shop::open(store, || festival, ShopOptions::default()).expect("shop"));
     let bought = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();

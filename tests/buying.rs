@@ -70,7 +70,7 @@ fn saved_orders(dir: &std::path::Path) -> Vec<Vec<Ticket>> {
 #[test]
 fn five_thousand_fans_racing_for_160_tickets_buy_exactly_160() {
     let dir = tempfile::tempdir().unwrap();
-    runtime().block_on(async {
+    let ids = runtime().block_on(async {
         let shop = open_shop(dir.path(), &[40; 4], 256);
         let orders = (0..5_000u32)
             .map(|i| Order {
@@ -102,6 +102,7 @@ fn five_thousand_fans_racing_for_160_tickets_buy_exactly_160() {
         }
         assert!(shop.listing().stages.iter().all(|s| s.remaining == 0));
         shop.close().await.unwrap();
+        ids
     });
     let saved: HashSet<_> = saved_orders(dir.path())
         .into_iter()
@@ -113,6 +114,7 @@ fn five_thousand_fans_racing_for_160_tickets_buy_exactly_160() {
         160,
         "every acknowledged ticket is saved, and only those"
     );
+    assert_eq!(saved, ids, "the saved tickets are the acknowledged ones");
 }
 
 /// The buy rule stated plainly, one order at a time.

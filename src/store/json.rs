@@ -439,11 +439,15 @@ mod tests {
     }
 
     fn fresh(dir: &Path) -> JsonStore {
-        let mut store = JsonStore::open(dir).unwrap();
+        fresh_with(dir, festival(), JsonStoreOptions::default())
+    }
+
+    fn fresh_with(dir: &Path, festival: Festival, options: JsonStoreOptions) -> JsonStore {
+        let mut store = JsonStore::open_with(dir, options).unwrap();
         assert_eq!(store.load().unwrap(), None);
         store
             .create(&Saved {
-                festival: festival(),
+                festival,
                 records: Vec::new(),
             })
             .unwrap();
@@ -635,13 +639,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut bad = festival();
         bad.stages[0].name = String::new();
-        JsonStore::open(dir.path())
-            .unwrap()
-            .create(&Saved {
-                festival: bad,
-                records: Vec::new(),
-            })
-            .unwrap();
+        drop(fresh_with(dir.path(), bad, JsonStoreOptions::default()));
         let err = reload(dir.path()).unwrap_err().to_string();
         assert!(err.contains("the name is empty"), "{err}");
     }
@@ -653,13 +651,7 @@ mod tests {
         let options = JsonStoreOptions {
             compact_after_bytes: 2_000,
         };
-        let mut store = JsonStore::open_with(dir.path(), options).unwrap();
-        store
-            .create(&Saved {
-                festival: festival(),
-                records: Vec::new(),
-            })
-            .unwrap();
+        let mut store = fresh_with(dir.path(), festival(), options);
         for chunk in all.chunks(7) {
             store.append(chunk).unwrap();
         }
