@@ -129,10 +129,6 @@ impl Shop {
         self.inventory().tickets_of(fan)
     }
 
-    pub fn limits(&self) -> BuyLimits {
-        self.inventory().limits()
-    }
-
     /// Buys tickets: waits its turn, applies the buy rule, and answers once
     /// the sale is on disk.
     pub async fn buy(&self, order: &Order) -> Result<Vec<Ticket>, ShopError> {

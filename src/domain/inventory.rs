@@ -148,10 +148,6 @@ impl Inventory {
         &self.festival
     }
 
-    pub fn limits(&self) -> BuyLimits {
-        self.limits
-    }
-
     /// Tickets of this stage sold so far (0 for an unknown stage).
     pub fn sold(&self, id: StageId) -> u32 {
         self.sold.get(&id).copied().unwrap_or(0)

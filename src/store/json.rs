@@ -136,15 +136,11 @@ impl JsonStore {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn snapshot_path(&self) -> PathBuf {
+    fn snapshot_path(&self) -> PathBuf {
         self.dir.join(SNAPSHOT_FILE)
     }
 
-    pub fn journal_path(&self) -> PathBuf {
+    fn journal_path(&self) -> PathBuf {
         self.dir.join(JOURNAL_FILE)
     }
 
