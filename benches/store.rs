@@ -66,6 +66,7 @@ fn sale(rng: &mut impl rand::Rng, n: usize) -> Record {
             bought_at: time::OffsetDateTime::now_utc(),
             code: TicketCode::random(rng),
         }],
+        key: None,
     }
 }
 

@@ -61,8 +61,9 @@ fn saved_orders(dir: &std::path::Path) -> Vec<Vec<Ticket>> {
     saved
         .records
         .into_iter()
-        .map(|record| match record {
-            Record::Sold { tickets } => tickets,
+        .filter_map(|record| match record {
+            Record::Sold { tickets, .. } => Some(tickets),
+            _ => None,
         })
         .collect()
 }

@@ -33,6 +33,47 @@ pub struct Order {
     pub quantity: u32,
 }
 
+/// A client's name for one order (the `Idempotency-Key` of an HTTP request):
+/// an order sent again under the same key is answered, not sold, again.
+/// 1 to [`IdempotencyKey::MAX_LEN`] visible ASCII characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IdempotencyKey(String);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an idempotency key is 1 to {max} visible ASCII characters (a UUID is a good choice)", max = IdempotencyKey::MAX_LEN)]
+pub struct IdempotencyKeyError;
+
+impl IdempotencyKey {
+    pub const MAX_LEN: usize = 128;
+
+    pub fn new(key: impl Into<String>) -> Result<Self, IdempotencyKeyError> {
+        let key = key.into();
+        let visible = key.bytes().all(|b| b.is_ascii_graphic());
+        match visible && (1..=Self::MAX_LEN).contains(&key.len()) {
+            true => Ok(IdempotencyKey(key)),
+            false => Err(IdempotencyKeyError),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for IdempotencyKey {
+    type Error = IdempotencyKeyError;
+    fn try_from(key: String) -> Result<Self, Self::Error> {
+        IdempotencyKey::new(key)
+    }
+}
+
+impl From<IdempotencyKey> for String {
+    fn from(key: IdempotencyKey) -> String {
+        key.0
+    }
+}
+
 /// Why an order was refused. Each says what the fan can do about it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BuyError {

@@ -6,6 +6,7 @@
 
 use super::{Record, Store, StoreError};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
@@ -32,6 +33,8 @@ enum Message {
 pub struct GroupCommit {
     sender: mpsc::UnboundedSender<Message>,
     writer: Mutex<Option<JoinHandle<Result<(), StoreError>>>>,
+    /// Set by the writer once a write has failed.
+    failed: Arc<AtomicBool>,
 }
 
 impl GroupCommit {
@@ -39,12 +42,15 @@ impl GroupCommit {
     /// many records share one flush (1 means one fsync per record).
     pub fn start(store: Box<dyn Store>, max_batch: usize) -> std::io::Result<Self> {
         let (sender, receiver) = mpsc::unbounded_channel();
+        let failed = Arc::new(AtomicBool::new(false));
+        let writer_failed = failed.clone();
         let writer = std::thread::Builder::new()
             .name("tiket-journal".into())
-            .spawn(move || write_batches(store, receiver, max_batch.max(1)))?;
+            .spawn(move || write_batches(store, receiver, max_batch.max(1), &writer_failed))?;
         Ok(GroupCommit {
             sender,
             writer: Mutex::new(Some(writer)),
+            failed,
         })
     }
 
@@ -62,6 +68,11 @@ impl GroupCommit {
             }
             saved.await.unwrap_or(Err(CommitError::Closed))
         }
+    }
+
+    /// Whether a write has failed, so nothing more can be saved.
+    pub fn has_failed(&self) -> bool {
+        self.failed.load(Ordering::SeqCst)
     }
 
     /// Saves everything submitted so far, compacts, and stops the writer.
@@ -94,6 +105,7 @@ fn write_batches(
     mut store: Box<dyn Store>,
     mut receiver: mpsc::UnboundedReceiver<Message>,
     max_batch: usize,
+    failed: &AtomicBool,
 ) -> Result<(), StoreError> {
     let mut records = Vec::with_capacity(max_batch);
     let mut waiting = Vec::with_capacity(max_batch);
@@ -132,6 +144,7 @@ fn write_batches(
                 "the journal could not be written; no more sales are accepted: {error}"
             );
             failure.get_or_insert_with(|| error.clone());
+            failed.store(true, Ordering::SeqCst);
         }
         records.clear();
         for done in waiting.drain(..) {
@@ -209,6 +222,7 @@ mod tests {
                 bought_at: time::OffsetDateTime::UNIX_EPOCH,
                 code: TicketCode::random(&mut rng),
             }],
+            key: None,
         }
     }
 
@@ -261,6 +275,7 @@ mod tests {
         };
         let journal = GroupCommit::start(Box::new(probe.clone()), 1).unwrap();
         assert!(journal.submit(record(0)).await.is_ok());
+        assert!(!journal.has_failed());
         for i in 1..4 {
             let err = journal.submit(record(i)).await.unwrap_err();
             assert!(err.to_string().contains("disk full"), "{err}");
@@ -270,6 +285,7 @@ mod tests {
             2,
             "no write after the failure"
         );
+        assert!(journal.has_failed());
         journal.close().unwrap();
         assert_eq!(probe.compactions.load(Ordering::SeqCst), 0);
         assert_eq!(probe.saved.lock().unwrap().len(), 1);

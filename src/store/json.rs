@@ -430,6 +430,7 @@ mod tests {
                     bought_at: time::macros::datetime!(2026-11-25 12:00 UTC),
                     code: TicketCode::random(&mut rng),
                 }],
+                key: None,
             })
             .collect()
     }

@@ -8,7 +8,7 @@
 pub mod group_commit;
 pub mod json;
 
-use crate::domain::{Festival, Ticket};
+use crate::domain::{Account, Festival, IdempotencyKey, Session, Ticket, TokenHash};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -19,8 +19,19 @@ pub use json::{JsonStore, JsonStoreOptions};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
-    /// One order's tickets, sold together (all or none survive a crash).
-    Sold { tickets: Vec<Ticket> },
+    /// One order's tickets, sold together (all or none survive a crash),
+    /// with the client's idempotency key when it sent one.
+    Sold {
+        tickets: Vec<Ticket>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<IdempotencyKey>,
+    },
+    /// A fan signed up.
+    Registered { account: Account },
+    /// A fan signed in.
+    SignedIn { session: Session },
+    /// A fan signed out.
+    SignedOut { token_hash: TokenHash },
 }
 
 /// Everything a store holds: the festival and every record since it was set up.
@@ -34,7 +45,8 @@ impl Saved {
     /// Every ticket sold, in the order the records were saved.
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.records.iter().flat_map(|record| match record {
-            Record::Sold { tickets } => tickets.iter(),
+            Record::Sold { tickets, .. } => tickets.as_slice(),
+            _ => &[],
         })
     }
 }

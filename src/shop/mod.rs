@@ -14,14 +14,25 @@
 //!
 //! Reads take the lock only to copy what they need, so they never wait for a
 //! disk.
+//!
+//! The shop also keeps the fans' accounts and sessions ([`accounts`]) and
+//! answers an order sent again under the same idempotency key with its first
+//! answer ([`keyed`]); both are saved through the same journal.
+
+mod accounts;
+mod keyed;
 
 use crate::domain::{
-    BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory, Order, Ticket,
+    AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing,
+    IdempotencyKey, Inventory, Order, Stage, StageId, Ticket,
 };
 use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
+use keyed::KeyedOrders;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
+
+pub use keyed::Purchase;
 
 /// How the shop sells.
 #[derive(Clone, Copy, Debug)]
@@ -43,25 +54,52 @@ impl Default for ShopOptions {
     }
 }
 
-/// Why a buy did not go through.
+/// Why a buy, or an account change, did not go through.
 #[derive(Debug, thiserror::Error)]
 pub enum ShopError {
     /// The buy rule said no; nothing was sold.
     #[error(transparent)]
     Refused(#[from] BuyError),
-    /// The sale was made but could not be saved. It may or may not survive a
-    /// restart, so its tickets stay out of stock; the shop sells no more.
-    #[error("your order could not be saved ({0}); check your tickets before buying again")]
+    /// The account rule said no; nothing changed.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// The idempotency key already named a different order.
+    #[error("this idempotency key was already used for another order ({quantity} × stage {stage}); use a new key for a new order")]
+    KeyReused { stage: StageId, quantity: u32 },
+    /// The change was made but could not be saved. It may or may not survive
+    /// a restart, so sold tickets stay out of stock; the shop saves no more.
+    #[error("your request could not be saved ({0}); check your tickets before buying again")]
     NotSaved(CommitError),
     #[error("the shop is closing; try again in a moment")]
     Closed,
+    /// The task running the buy stopped before answering (a bug, or the
+    /// server shutting down).
+    #[error("your order was interrupted; check your tickets before buying again")]
+    Interrupted,
+}
+
+impl From<CommitError> for ShopError {
+    fn from(error: CommitError) -> Self {
+        match error {
+            CommitError::Closed => ShopError::Closed,
+            error => ShopError::NotSaved(error),
+        }
+    }
 }
 
 pub struct Shop {
     inventory: Mutex<Inventory>,
+    accounts: Mutex<Accounts>,
+    keyed_orders: KeyedOrders,
     admission: Semaphore,
     buy_permits: u32,
     journal: Arc<GroupCommit>,
+}
+
+/// Locks a mutex. Its data is only changed by code that does not panic
+/// midway, so a poisoned lock still guards consistent data.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Shop {
@@ -85,18 +123,22 @@ impl Shop {
                 saved
             }
         };
+        let inconsistent = |message: String| StoreError::Inconsistent {
+            path: folder.clone(),
+            message,
+        };
         let mut inventory = Inventory::new(saved.festival.clone(), options.limits);
         let tickets: Vec<Ticket> = saved.tickets().cloned().collect();
         inventory
             .restore(&tickets)
-            .map_err(|e| StoreError::Inconsistent {
-                path: folder.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| inconsistent(e.to_string()))?;
+        let accounts =
+            accounts::restore(&saved.records).map_err(|e| inconsistent(e.to_string()))?;
+        let keyed_orders = KeyedOrders::restore(&saved.records);
         tracing::info!(tickets = tickets.len(), "recovered the sales saved before");
         let journal = GroupCommit::start(Box::new(store), options.max_batch).map_err(|source| {
             StoreError::Folder {
-                path: folder,
+                path: folder.clone(),
                 source,
             }
         })?;
@@ -105,6 +147,8 @@ impl Shop {
             .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
         Ok(Shop {
             inventory: Mutex::new(inventory),
+            accounts: Mutex::new(accounts),
+            keyed_orders,
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,
             journal: Arc::new(journal),
@@ -112,11 +156,7 @@ impl Shop {
     }
 
     fn inventory(&self) -> MutexGuard<'_, Inventory> {
-        // The inventory is only changed by code that does not panic midway;
-        // a poisoned lock still guards a consistent inventory.
-        self.inventory
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.inventory)
     }
 
     /// Every stage with its remaining stock.
@@ -124,14 +164,33 @@ impl Shop {
         self.inventory().listing()
     }
 
+    /// One stage of the festival.
+    pub fn stage(&self, id: StageId) -> Option<Stage> {
+        self.inventory().festival().stage(id).cloned()
+    }
+
     /// This fan's tickets, oldest first.
     pub fn tickets_of(&self, fan: &FanName) -> Vec<Ticket> {
         self.inventory().tickets_of(fan)
     }
 
+    /// Whether the shop can still save: false once a write to disk failed.
+    pub fn is_saving(&self) -> bool {
+        !self.journal.has_failed()
+    }
+
     /// Buys tickets: waits its turn, applies the buy rule, and answers once
     /// the sale is on disk.
     pub async fn buy(&self, order: &Order) -> Result<Vec<Ticket>, ShopError> {
+        self.buy_keyed(order, None).await
+    }
+
+    /// [`Shop::buy`], saving the idempotency key with the sale.
+    async fn buy_keyed(
+        &self,
+        order: &Order,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Vec<Ticket>, ShopError> {
         let _turn = self
             .admission
             .acquire()
@@ -143,13 +202,11 @@ impl Shop {
             // Queued under the lock, so the journal's order is the sale order.
             let saved = self.journal.submit(Record::Sold {
                 tickets: tickets.clone(),
+                key,
             });
             (tickets, saved)
         };
-        saved.await.map_err(|error| match error {
-            CommitError::Closed => ShopError::Closed,
-            error => ShopError::NotSaved(error),
-        })?;
+        saved.await?;
         Ok(tickets)
     }
 

@@ -1,0 +1,357 @@
+//! Accounts and sessions: who a fan is. A fan signs up with a name and a
+//! password ([`Password`] holds the rule a password must meet) and signs in to
+//! open a [`Session`]. [`Accounts`] is the registry of both.
+//!
+//! No cryptography lives here: the server hashes passwords and session tokens
+//! and hands this module only the hashes, so the rules stay plain and tested.
+
+use super::FanName;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use time::OffsetDateTime;
+
+/// A password that meets tiket's rule: 8 to 128 characters, not the fan's own
+/// name, not a single repeated character and not one of the most common
+/// passwords. Length beats composition rules (NIST SP 800-63B), so there are
+/// none of those.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+/// Why a password is not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("choose a password")]
+    Empty,
+    #[error("the password must be at least {min} characters long", min = Password::MIN_CHARS)]
+    TooShort,
+    #[error("the password must be at most {max} characters long", max = Password::MAX_CHARS)]
+    TooLong,
+    #[error("the password must not be your user name")]
+    SameAsName,
+    #[error("that password is among the first ones anyone would guess; choose another")]
+    TooCommon,
+}
+
+/// Passwords that guessing tools try first (lower case; compared ignoring case).
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "0123456789",
+    "87654321",
+    "qwertyuiop",
+    "qwerty123",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "abcd1234",
+    "abcdefgh",
+    "iloveyou",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "superman",
+    "trustno1",
+    "letmein1",
+    "welcome1",
+    "asdfghjk",
+    "asdfasdf",
+    "zxcvbnm1",
+    "hololive",
+    "hololive5",
+    "tiket123",
+    "ticket123",
+];
+
+impl Password {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 128;
+
+    /// Checks a password chosen for the account `name`.
+    pub fn new(text: impl Into<String>, name: &FanName) -> Result<Self, PasswordError> {
+        let text = text.into();
+        Self::check_length(&text)?;
+        if text.to_lowercase() == name.as_str().to_lowercase() {
+            return Err(PasswordError::SameAsName);
+        }
+        let mut chars = text.chars();
+        let first = chars.next();
+        if chars.all(|c| Some(c) == first) {
+            return Err(PasswordError::TooCommon);
+        }
+        let lower = text.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lower.as_str()) {
+            return Err(PasswordError::TooCommon);
+        }
+        Ok(Password(text))
+    }
+
+    /// Only the length rule, for a password typed to sign in: anything longer
+    /// than any account's password is refused before it is hashed.
+    pub fn check_length(text: &str) -> Result<(), PasswordError> {
+        match text.chars().count() {
+            0 => Err(PasswordError::Empty),
+            n if n < Self::MIN_CHARS => Err(PasswordError::TooShort),
+            n if n > Self::MAX_CHARS => Err(PasswordError::TooLong),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never prints the password itself.
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// A fan's account. The password is kept only as a hash the server made (a
+/// PHC string such as `$argon2id$…`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub name: FanName,
+    pub password_hash: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub registered_at: OffsetDateTime,
+}
+
+/// The hash of a session token, as text. The token itself is given to the
+/// fan once and never kept, so a copy of the data folder signs no one in.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TokenHash(pub String);
+
+/// A signed-in fan: valid from `created_at` until `expires_at` (exclusive) or
+/// until the fan signs out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token_hash: TokenHash,
+    pub fan: FanName,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// Why an account or session change was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("the user name {0:?} is taken; choose another")]
+    NameTaken(String),
+    #[error("there is no account named {0:?}")]
+    UnknownAccount(String),
+    #[error("that session is already open")]
+    DuplicateSession,
+}
+
+/// Why a session token does not identify anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("this sign-in is not valid (it may have been signed out); sign in again")]
+    Unknown,
+    #[error("your session has expired; sign in again")]
+    Expired,
+}
+
+/// Every account and open session.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    by_name: HashMap<FanName, Account>,
+    /// Names folded to lower case, so "Pekora" cannot sign up beside "pekora".
+    folded_names: HashMap<String, FanName>,
+    sessions: HashMap<TokenHash, Session>,
+}
+
+impl Accounts {
+    pub fn account(&self, name: &FanName) -> Option<&Account> {
+        self.by_name.get(name)
+    }
+
+    /// Whether `name`, or a name differing from it only in case, is taken.
+    pub fn check_name_free(&self, name: &FanName) -> Result<(), AccountError> {
+        match self
+            .folded_names
+            .contains_key(&name.as_str().to_lowercase())
+        {
+            true => Err(AccountError::NameTaken(name.as_str().to_owned())),
+            false => Ok(()),
+        }
+    }
+
+    pub fn register(&mut self, account: Account) -> Result<(), AccountError> {
+        self.check_name_free(&account.name)?;
+        self.folded_names
+            .insert(account.name.as_str().to_lowercase(), account.name.clone());
+        self.by_name.insert(account.name.clone(), account);
+        Ok(())
+    }
+
+    pub fn open_session(&mut self, session: Session) -> Result<(), AccountError> {
+        if !self.by_name.contains_key(&session.fan) {
+            return Err(AccountError::UnknownAccount(
+                session.fan.as_str().to_owned(),
+            ));
+        }
+        if self.sessions.contains_key(&session.token_hash) {
+            return Err(AccountError::DuplicateSession);
+        }
+        self.sessions.insert(session.token_hash.clone(), session);
+        Ok(())
+    }
+
+    /// The session a token hash opens, if it is still valid at `now`.
+    pub fn session(
+        &self,
+        token: &TokenHash,
+        now: OffsetDateTime,
+    ) -> Result<&Session, SessionError> {
+        let session = self.sessions.get(token).ok_or(SessionError::Unknown)?;
+        if now >= session.expires_at {
+            return Err(SessionError::Expired);
+        }
+        Ok(session)
+    }
+
+    /// Ends a session; `None` if there was none.
+    pub fn close_session(&mut self, token: &TokenHash) -> Option<Session> {
+        self.sessions.remove(token)
+    }
+
+    /// Forgets sessions that expired before `now`; returns how many.
+    pub fn forget_expired(&mut self, now: OffsetDateTime) -> usize {
+        let before = self.sessions.len();
+        self.sessions.retain(|_, session| now < session.expires_at);
+        before - self.sessions.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn name(text: &str) -> FanName {
+        FanName::new(text).unwrap()
+    }
+
+    fn account(text: &str) -> Account {
+        Account {
+            name: name(text),
+            password_hash: "$argon2id$fake".into(),
+            registered_at: datetime!(2026-11-25 09:00 UTC),
+        }
+    }
+
+    fn session(token: &str, fan: &str) -> Session {
+        Session {
+            token_hash: TokenHash(token.into()),
+            fan: name(fan),
+            created_at: datetime!(2026-11-25 09:00 UTC),
+            expires_at: datetime!(2026-12-25 09:00 UTC),
+        }
+    }
+
+    #[test]
+    fn passwords_follow_the_rule() {
+        let fan = name("Pekora");
+        assert_eq!(Password::new("", &fan), Err(PasswordError::Empty));
+        assert_eq!(Password::new("short12", &fan), Err(PasswordError::TooShort));
+        assert!(Password::new("eightchr", &fan).is_ok());
+        assert!(
+            Password::new("é".repeat(128), &fan).is_err(),
+            "one repeated char"
+        );
+        assert!(
+            Password::new("ab".repeat(64), &fan).is_ok(),
+            "128 characters"
+        );
+        assert_eq!(
+            Password::new("ab".repeat(65), &fan),
+            Err(PasswordError::TooLong)
+        );
+        assert_eq!(
+            Password::new("PEKORA", &name("pekora")),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            Password::new("pekopekora", &name("PekoPekora")),
+            Err(PasswordError::SameAsName)
+        );
+        assert_eq!(
+            Password::new("aaaaaaaaaa", &fan),
+            Err(PasswordError::TooCommon)
+        );
+        assert_eq!(
+            Password::new("PassWord1", &fan),
+            Err(PasswordError::TooCommon)
+        );
+        assert!(
+            !format!("{:?}", Password::new("secret-carrot-42", &fan).unwrap()).contains("carrot")
+        );
+    }
+
+    #[test]
+    fn a_name_is_taken_once_whatever_its_case() {
+        let mut accounts = Accounts::default();
+        accounts.register(account("pekora")).unwrap();
+        assert_eq!(
+            accounts.register(account("Pekora")),
+            Err(AccountError::NameTaken("Pekora".into()))
+        );
+        assert!(accounts.account(&name("pekora")).is_some());
+        assert!(accounts.account(&name("Pekora")).is_none());
+        assert!(accounts.check_name_free(&name("miko")).is_ok());
+    }
+
+    #[test]
+    fn sessions_open_expire_and_close() {
+        let mut accounts = Accounts::default();
+        assert_eq!(
+            accounts.open_session(session("t1", "miko")),
+            Err(AccountError::UnknownAccount("miko".into()))
+        );
+        accounts.register(account("miko")).unwrap();
+        accounts.open_session(session("t1", "miko")).unwrap();
+        assert_eq!(
+            accounts.open_session(session("t1", "miko")),
+            Err(AccountError::DuplicateSession)
+        );
+        let token = TokenHash("t1".into());
+        let during = datetime!(2026-12-01 00:00 UTC);
+        assert_eq!(accounts.session(&token, during).unwrap().fan, name("miko"));
+        let at_expiry = datetime!(2026-12-25 09:00 UTC);
+        assert_eq!(
+            accounts.session(&token, at_expiry),
+            Err(SessionError::Expired)
+        );
+        assert_eq!(
+            accounts.session(&TokenHash("t2".into()), during),
+            Err(SessionError::Unknown)
+        );
+        assert_eq!(accounts.forget_expired(during), 0);
+        assert!(accounts.close_session(&token).is_some());
+        assert_eq!(accounts.session(&token, during), Err(SessionError::Unknown));
+        assert!(accounts.close_session(&token).is_none());
+    }
+
+    #[test]
+    fn expired_sessions_can_be_forgotten() {
+        let mut accounts = Accounts::default();
+        accounts.register(account("suisei")).unwrap();
+        accounts.open_session(session("old", "suisei")).unwrap();
+        assert_eq!(accounts.forget_expired(datetime!(2027-01-01 00:00 UTC)), 1);
+        assert_eq!(
+            accounts.session(&TokenHash("old".into()), datetime!(2026-12-01 00:00 UTC)),
+            Err(SessionError::Unknown)
+        );
+    }
+}
