@@ -3,10 +3,12 @@
 //! the replaced system's files ([`tiket::import`]). Logs go to stderr; on
 //! failure it prints one clear line on stderr and exits non-zero.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tiket::import::{self, SeedOptions};
+use tiket::server::config::{name_the_variable, non_empty_path, LogFormat, ServeArgs};
 use tiket::store::JsonStore;
 use time::{OffsetDateTime, UtcOffset};
 use tracing_subscriber::EnvFilter;
@@ -24,9 +26,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the shop (the default). Configured by Leptos.toml, LEPTOS_* and
-    /// TIKET_DATA_DIR.
-    Serve,
+    /// Run the shop (the default). Each flag has a TIKET_* variable; Leptos's
+    /// settings come from Leptos.toml and LEPTOS_* variables.
+    Serve(ServeArgs),
     /// Set up a fresh data folder from the replaced system's stages.json and
     /// tickets.csv. Checks everything first; writes all or nothing.
     Import(ImportArgs),
@@ -61,28 +63,27 @@ struct ImportArgs {
     sale_closes: Option<OffsetDateTime>,
 }
 
-fn non_empty_path(text: &str) -> Result<PathBuf, String> {
-    if text.is_empty() {
-        Err("the data folder must not be empty".into())
-    } else {
-        Ok(PathBuf::from(text))
-    }
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(),
+    let cli = Cli::try_parse().unwrap_or_else(|e| name_the_variable(e, &Cli::command()).exit());
+    let command = match cli.command {
+        Some(command) => command,
+        None => Command::Serve(ServeArgs::from_env().unwrap_or_else(|e| e.exit())),
+    };
+    let log_format = match &command {
+        Command::Serve(args) => args.log_format,
+        Command::Import(_) => LogFormat::Text,
+    };
+    start_logging(log_format);
+    let result = match command {
+        Command::Serve(args) => serve(args),
         Command::Import(args) => run_import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if log_format == LogFormat::Json => {
+            tracing::error!("tiket: {error}");
+            ExitCode::FAILURE
+        }
         Err(error) => {
             eprintln!("tiket: {error}");
             ExitCode::FAILURE
@@ -90,13 +91,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve() -> Result<(), String> {
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+fn start_logging(format: LogFormat) {
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let config = args.into_config().map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime
-        .block_on(tiket::server::run())
+        .block_on(tiket::server::run(config))
         .map_err(|e| e.to_string())
 }
 

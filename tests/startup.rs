@@ -1,5 +1,6 @@
 //! The server binary refuses to start, with a clear message, when its port is
-//! taken or its data folder cannot be used — and starts when all is well.
+//! taken, a setting is out of range or its data folder cannot be used — and
+//! starts when all is well.
 #![cfg(feature = "ssr")]
 
 use std::io::{Read, Write};
@@ -17,10 +18,21 @@ fn tiket(addr: &str, data_dir: &Path) -> Child {
 
 /// The server with more environment variables set.
 fn tiket_with(addr: &str, data_dir: &Path, env: &[(&str, &str)]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_tiket"))
+    tiket_serve(addr, data_dir, env, &[])
+}
+
+/// `tiket serve` with these flags and more environment variables set.
+fn tiket_serve(addr: &str, data_dir: &Path, env: &[(&str, &str)], flags: &[&str]) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tiket"));
+    if !flags.is_empty() {
+        command.arg("serve").args(flags);
+    }
+    command
         .env("LEPTOS_SITE_ADDR", addr)
         .env("TIKET_DATA_DIR", data_dir)
         .env("RUST_LOG", "warn")
+        .env_remove("TIKET_ADDR")
+        .env_remove("TIKET_LOG_FORMAT")
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -65,7 +77,7 @@ fn exit_of(mut child: Child) -> Output {
     while child.try_wait().expect("can poll the child").is_none() {
         if Instant::now() > deadline {
             child.kill().ok();
-            panic!("tiket kept running although it should have refused to start");
+            panic!("tiket kept running although it should have stopped");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -99,8 +111,26 @@ fn refuses_a_port_that_is_taken() {
     let output = exit_of(tiket(&addr, data.path()));
     assert_refused(
         &output,
-        &[&format!("cannot listen on {addr}"), "LEPTOS_SITE_ADDR"],
+        &[&format!("cannot listen on {addr}"), "--addr or TIKET_ADDR"],
     );
+}
+
+#[test]
+fn the_addr_flag_and_tiket_addr_override_leptos_site_addr() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let leptos_addr = taken.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    for by_flag in [false, true] {
+        let addr = free_addr();
+        let mut child = if by_flag {
+            tiket_serve(&leptos_addr, data.path(), &[], &["--addr", &addr])
+        } else {
+            tiket_with(&leptos_addr, data.path(), &[("TIKET_ADDR", &addr)])
+        };
+        wait_until_listening(&mut child, &addr);
+        child.kill().ok();
+        child.wait().ok();
+    }
 }
 
 #[test]
@@ -151,14 +181,7 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
     let addr = free_addr();
     let mut child = tiket(&addr, &data.path().join("fresh"));
     wait_until_listening(&mut child, &addr);
-    let mut stream = TcpStream::connect(&addr).unwrap();
-    write!(
-        stream,
-        "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut page = String::new();
-    stream.read_to_string(&mut page).unwrap();
+    let page = get_root(&addr);
     child.kill().ok();
     child.wait().ok();
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
@@ -190,17 +213,46 @@ fn refuses_a_damaged_journal_naming_file_and_line_and_leaves_it_untouched() {
 #[test]
 fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
     let data = tempfile::tempdir().unwrap();
-    for (name, value) in [
-        ("TIKET_BUY_PERMITS", "0"),
-        ("TIKET_PER_ORDER_LIMIT", "-1"),
-        ("TIKET_PER_FAN_LIMIT", "four"),
+    // Set by variable: the message names the flag, why, and the variable.
+    for (name, value, why) in [
+        ("TIKET_BUY_PERMITS", "0", "0 is not in 1..=65536"),
+        ("TIKET_BUY_PERMITS", "65537", "65537 is not in 1..=65536"),
+        ("TIKET_PER_ORDER_LIMIT", "-1", "-1 is not in 1..=100"),
+        ("TIKET_PER_FAN_LIMIT", "four", "invalid digit"),
+        ("TIKET_DATA_DIR", "", "must not be empty"),
+        ("TIKET_LOG_FORMAT", "xml", "[possible values: text, json]"),
     ] {
+        let flag = name["TIKET_".len()..].to_lowercase().replace('_', "-");
         let output = exit_of(tiket_with(&free_addr(), data.path(), &[(name, value)]));
         assert_refused(
             &output,
-            &[&format!("{name} must be a whole number from 1 to"), value],
+            &[
+                &format!("invalid value '{value}' for '--{flag} <"),
+                why,
+                &format!("the value comes from the environment variable {name}"),
+            ],
         );
     }
+    // Given as a flag: no variable to name.
+    let output = exit_of(tiket_serve(
+        &free_addr(),
+        data.path(),
+        &[],
+        &["--per-order-limit", "101"],
+    ));
+    assert_refused(
+        &output,
+        &[
+            "invalid value '101' for '--per-order-limit <N>'",
+            "101 is not in 1..=100",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("environment variable"), "{stderr}");
+    assert!(
+        std::fs::read_dir(data.path()).unwrap().next().is_none(),
+        "nothing is written before the settings are checked"
+    );
 }
 
 #[test]
@@ -224,4 +276,17 @@ fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
         whole,
         "cut back to the last whole line"
     );
+}
+
+/// `GET /` over a raw connection: the response's head and body.
+fn get_root(addr: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
 }

@@ -1,17 +1,58 @@
-//! Configuration: Leptos's own settings from `Leptos.toml` (each overridable
-//! by its `LEPTOS_…` environment variable, e.g. `LEPTOS_SITE_ADDR`) and
-//! tiket's from `TIKET_…` environment variables.
+//! Configuration: `tiket serve`'s flags, each with a `TIKET_…` environment
+//! variable for when it is not given ([`ServeArgs`]), and Leptos's own settings
+//! from `Leptos.toml` (each overridable by its `LEPTOS_…` variable, e.g.
+//! `LEPTOS_SITE_ADDR`). [`ServeArgs::into_config`] puts the two together.
 
 use crate::domain::BuyLimits;
 use crate::shop::ShopOptions;
+use clap::error::{ContextKind, ContextValue};
+use clap::{Args, FromArgMatches, ValueEnum};
 use leptos::config::{get_configuration, LeptosOptions};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// Leptos's runtime settings, read from the working directory when present.
 const LEPTOS_TOML: &str = "Leptos.toml";
-/// Where tiket keeps its data when `TIKET_DATA_DIR` is not set.
-const DEFAULT_DATA_DIR: &str = "data";
 
+/// `tiket serve`'s settings. Flags win over their environment variables,
+/// which win over the defaults.
+#[derive(Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Address and port to serve on, like 127.0.0.1:3000 [default:
+    /// LEPTOS_SITE_ADDR, else site-addr in Leptos.toml]
+    #[arg(long, value_name = "ADDR", env = "TIKET_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// The data folder; created and seeded with the festival on first start.
+    #[arg(long, value_name = "DIR", env = "TIKET_DATA_DIR", default_value = "data", value_parser = non_empty_path)]
+    pub data_dir: PathBuf,
+    /// Buys in flight at once; the rest wait their turn in arrival order.
+    #[arg(long, value_name = "N", env = "TIKET_BUY_PERMITS", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub buy_permits: u32,
+    /// Most tickets in one order.
+    #[arg(long, value_name = "N", env = "TIKET_PER_ORDER_LIMIT", default_value_t = BuyLimits::default().per_order,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub per_order_limit: u32,
+    /// Most tickets one fan may hold for one stage, earlier orders included.
+    #[arg(long, value_name = "N", env = "TIKET_PER_FAN_LIMIT", default_value_t = BuyLimits::default().per_fan,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub per_fan_limit: u32,
+    /// How log lines on stderr look (RUST_LOG filters them).
+    #[arg(long, value_name = "FORMAT", env = "TIKET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line, with the request's span fields (id, method,
+    /// path), for log collectors.
+    Json,
+}
+
+/// The server's whole configuration, ready to run.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub leptos: LeptosOptions,
@@ -23,51 +64,148 @@ pub struct Config {
 pub enum ConfigError {
     #[error("invalid Leptos configuration ({LEPTOS_TOML} or LEPTOS_* variables): {0}")]
     Leptos(String),
-    #[error("TIKET_DATA_DIR is set but empty")]
-    EmptyDataDir,
-    #[error("{name} must be a whole number from 1 to {max}, not {value:?}")]
-    OutOfRange {
-        name: &'static str,
-        value: String,
-        max: u32,
-    },
 }
 
-impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
+impl ServeArgs {
+    /// The settings of `tiket` run without a subcommand: those of `tiket serve`
+    /// without flags, so each comes from its variable or its default.
+    pub fn from_env() -> Result<Self, clap::Error> {
+        let command = Self::augment_args(clap::Command::new("tiket"));
+        let matches = command
+            .clone()
+            .try_get_matches_from(["tiket"])
+            .map_err(|error| name_the_variable(error, &command))?;
+        Self::from_arg_matches(&matches)
+    }
+
+    /// Adds Leptos's settings (`Leptos.toml`, `LEPTOS_…`) and turns the flags
+    /// into the shop's options.
+    pub fn into_config(self) -> Result<Config, ConfigError> {
         let leptos_toml = Path::new(LEPTOS_TOML).exists().then_some(LEPTOS_TOML);
-        let leptos = get_configuration(leptos_toml)
+        let mut leptos = get_configuration(leptos_toml)
             .map_err(|e| ConfigError::Leptos(e.to_string()))?
             .leptos_options;
-        let data_dir = match std::env::var_os("TIKET_DATA_DIR") {
-            Some(dir) if dir.is_empty() => return Err(ConfigError::EmptyDataDir),
-            Some(dir) => PathBuf::from(dir),
-            None => PathBuf::from(DEFAULT_DATA_DIR),
-        };
-        let defaults = ShopOptions::default();
+        if let Some(addr) = self.addr {
+            leptos.site_addr = addr;
+        }
         let shop = ShopOptions {
             limits: BuyLimits {
-                per_order: number("TIKET_PER_ORDER_LIMIT", defaults.limits.per_order, 100)?,
-                per_fan: number("TIKET_PER_FAN_LIMIT", defaults.limits.per_fan, 10_000)?,
+                per_order: self.per_order_limit,
+                per_fan: self.per_fan_limit,
             },
-            buy_permits: number("TIKET_BUY_PERMITS", defaults.buy_permits as u32, 65_536)? as usize,
-            max_batch: defaults.max_batch,
+            buy_permits: self.buy_permits as usize,
+            ..ShopOptions::default()
         };
         Ok(Config {
             leptos,
-            data_dir,
+            data_dir: self.data_dir,
             shop,
         })
     }
 }
 
-/// A whole number from 1 to `max` read from the variable `name`, or `default`.
-fn number(name: &'static str, default: u32, max: u32) -> Result<u32, ConfigError> {
-    let Ok(value) = std::env::var(name) else {
-        return Ok(default);
+/// Clap's error for a wrong value names the flag; when the value came from
+/// the flag's environment variable instead, this adds a line naming it.
+pub fn name_the_variable(mut error: clap::Error, command: &clap::Command) -> clap::Error {
+    let (Some(ContextValue::String(flag)), Some(ContextValue::String(value))) = (
+        error.get(ContextKind::InvalidArg),
+        error.get(ContextKind::InvalidValue),
+    ) else {
+        return error;
     };
-    match value.trim().parse::<u32>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(ConfigError::OutOfRange { name, value, max }),
+    let variable = std::iter::once(command)
+        .chain(command.get_subcommands())
+        .flat_map(|command| command.get_arguments())
+        .find(|arg| {
+            arg.get_long()
+                .is_some_and(|long| long_flag(flag) == Some(long))
+        })
+        .and_then(|arg| arg.get_env())
+        .filter(|name| std::env::var_os(name).is_some_and(|set| set == value.as_str()))
+        .map(|name| name.to_string_lossy().into_owned());
+    if let Some(variable) = variable {
+        let mut tips = match error.get(ContextKind::Suggested) {
+            Some(ContextValue::StyledStrs(tips)) => tips.clone(),
+            _ => Vec::new(),
+        };
+        tips.push(format!("the value comes from the environment variable {variable}").into());
+        error.insert(ContextKind::Suggested, ContextValue::StyledStrs(tips));
+    }
+    error
+}
+
+/// `buy-permits` from clap's `--buy-permits <N>`.
+fn long_flag(shown: &str) -> Option<&str> {
+    shown.strip_prefix("--")?.split([' ', '=']).next()
+}
+
+/// A path that is not empty (an empty `TIKET_DATA_DIR` is a mistake, not the
+/// current folder).
+pub fn non_empty_path(text: &str) -> Result<PathBuf, String> {
+    if text.is_empty() {
+        Err("the data folder must not be empty".into())
+    } else {
+        Ok(PathBuf::from(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tiket").chain(args.iter().copied())).map(|c| c.serve)
+    }
+
+    #[test]
+    fn flags_become_the_shops_options() {
+        let args = parse(&[
+            "--addr",
+            "0.0.0.0:8080",
+            "--data-dir",
+            "/var/lib/tiket",
+            "--buy-permits",
+            "65536",
+            "--per-order-limit",
+            "100",
+            "--per-fan-limit",
+            "1",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(args.log_format, LogFormat::Json);
+        let config = args.into_config().unwrap();
+        assert_eq!(config.leptos.site_addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(config.data_dir, Path::new("/var/lib/tiket"));
+        assert_eq!(config.shop.buy_permits, 65_536);
+        assert_eq!(config.shop.limits.per_order, 100);
+        assert_eq!(config.shop.limits.per_fan, 1);
+        assert_eq!(config.shop.max_batch, ShopOptions::default().max_batch);
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_an_empty_folder_are_refused_naming_the_flag() {
+        for (flag, value) in [
+            ("--buy-permits", "0"),
+            ("--buy-permits", "65537"),
+            ("--per-order-limit", "101"),
+            ("--per-fan-limit", "-1"),
+            ("--per-fan-limit", "four"),
+            ("--data-dir", ""),
+            ("--log-format", "xml"),
+        ] {
+            let error = parse(&[&format!("{flag}={value}")])
+                .expect_err("refused")
+                .to_string();
+            assert!(error.contains(flag), "{flag} {value}: {error}");
+        }
     }
 }

@@ -1,25 +1,24 @@
 //! The web server (feature `ssr`): configuration, start-up, the axum router.
 //!
-//! [`run`] reads the configuration, opens the data folder, binds the address
-//! and serves until Ctrl-C or SIGTERM. Every way start-up can fail is a
-//! [`ServerError`] with a sentence an operator can act on.
+//! [`run`] takes the configuration (`tiket serve`'s flags, see [`config`]),
+//! opens the data folder, binds the address and serves until Ctrl-C or
+//! SIGTERM. Every way start-up can fail is a [`ServerError`] with a sentence
+//! an operator can act on.
 
 pub mod config;
 pub mod router;
 
 use crate::shop::Shop;
 use crate::{domain::Festival, store::JsonStore, store::StoreError};
-use config::{Config, ConfigError};
+use config::Config;
 use std::{net::SocketAddr, sync::Arc};
 
 /// Why the server could not start or keep serving.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
     #[error("{0}{hint}", hint = store_hint(.0))]
     Store(#[from] StoreError),
-    #[error("cannot listen on {addr}: {source} (is another server running? set LEPTOS_SITE_ADDR to another address)")]
+    #[error("cannot listen on {addr}: {source} (is another server running? choose another address with --addr or TIKET_ADDR)")]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
@@ -34,10 +33,10 @@ pub enum ServerError {
 fn store_hint(error: &StoreError) -> &'static str {
     match error {
         StoreError::Folder { .. } | StoreError::Write { .. } => {
-            " (set TIKET_DATA_DIR to a folder tiket may write)"
+            " (choose a folder tiket may write with --data-dir or TIKET_DATA_DIR)"
         }
         StoreError::Locked { .. } => {
-            " (stop the other server, or set TIKET_DATA_DIR to another folder)"
+            " (stop the other server, or choose another folder with --data-dir or TIKET_DATA_DIR)"
         }
         StoreError::Read { .. }
         | StoreError::Corrupt { .. }
@@ -51,9 +50,8 @@ fn store_hint(error: &StoreError) -> &'static str {
     }
 }
 
-/// Starts tiket with the configuration from `Leptos.toml` and the environment.
-pub async fn run() -> Result<(), ServerError> {
-    let config = Config::from_env()?;
+/// Runs tiket with `config` until Ctrl-C or SIGTERM, then saves every sale.
+pub async fn run(config: Config) -> Result<(), ServerError> {
     let (data_dir, options) = (config.data_dir.clone(), config.shop);
     let shop = tokio::task::spawn_blocking(move || {
         let store = JsonStore::open(&data_dir)?;
