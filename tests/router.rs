@@ -178,3 +178,43 @@ fn a_wrong_method_on_a_known_path_gets_405_with_a_reason() {
         assert_eq!(body, "DELETE is not allowed on /");
     });
 }
+
+#[test]
+fn every_response_carries_a_request_id_and_pages_are_compressed() {
+    run(async {
+        let (app, _data) = app();
+        for encoding in ["br", "gzip"] {
+            let request = Request::get("/")
+                .header(header::ACCEPT_ENCODING, encoding)
+                .body(Body::empty())
+                .unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
+            let id = response.headers()["x-request-id"].to_str().unwrap();
+            assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        }
+    });
+}
+
+#[test]
+fn a_body_over_64_kib_is_refused_with_413_in_json_under_api() {
+    run(async {
+        let (app, _data) = app();
+        let body = "x".repeat(64 * 1024 + 1);
+        let request = Request::post("/api/fn/list_stages")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            error["error"],
+            "the request body is larger than the server accepts (64 KiB)"
+        );
+    });
+}

@@ -3,9 +3,11 @@
 //! [`run`] takes the configuration (`tiket serve`'s flags, see [`config`]),
 //! opens the data folder, binds the address and serves until Ctrl-C or
 //! SIGTERM. Every way start-up can fail is a [`ServerError`] with a sentence
-//! an operator can act on.
+//! an operator can act on. [`layers`] wraps every request (ids, logs,
+//! compression, limits).
 
 pub mod config;
+pub mod layers;
 pub mod router;
 
 use crate::shop::Shop;

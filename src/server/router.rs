@@ -35,7 +35,7 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         .call_fallback_on_method_not_allowed(true)
         .not_found_service(not_found_page.into_service());
 
-    Router::new()
+    let app = Router::new()
         .leptos_routes_with_context(
             &leptos_options,
             generate_route_list(App),
@@ -46,7 +46,8 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
-        .with_state(leptos_options)
+        .with_state(leptos_options);
+    super::layers::with_layers(app)
 }
 
 /// Unknown `/api` paths answer JSON, as every API error does.
