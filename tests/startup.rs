@@ -1,6 +1,7 @@
 //! The server binary refuses to start, with a clear message, when its port is
 //! taken, a setting is out of range or its data folder cannot be used — and
-//! starts when all is well.
+//! starts when all is well, logs each request with its id, and on SIGTERM
+//! stops cleanly with every sale saved.
 #![cfg(feature = "ssr")]
 
 use std::io::{Read, Write};
@@ -278,6 +279,16 @@ fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
     );
 }
 
+/// Sends SIGTERM, as a service manager stopping tiket does.
+#[cfg(unix)]
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -TERM {}", child.id());
+}
+
 /// `GET /` over a raw connection: the response's head and body.
 fn get_root(addr: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -289,4 +300,80 @@ fn get_root(addr: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
+}
+
+#[cfg(unix)]
+#[test]
+fn stops_cleanly_on_sigterm_with_every_sale_saved_and_the_journal_compacted() {
+    let sale = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\n";
+    let data = folder_with_journal(sale);
+    let addr = free_addr();
+    let mut child = tiket_with(&addr, data.path(), &[("RUST_LOG", "info")]);
+    wait_until_listening(&mut child, &addr);
+    assert!(get_root(&addr).starts_with("HTTP/1.1 200"));
+
+    terminate(&child);
+    let output = exit_of(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exits 0; stderr:\n{stderr}");
+    assert!(stderr.contains("every sale is saved"), "{stderr}");
+
+    let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
+    assert_eq!(journal, "", "the journal is folded into the snapshot");
+    let snapshot: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.path().join("snapshot.json")).unwrap()).unwrap();
+    assert_eq!(
+        snapshot["seq"], 1,
+        "the snapshot holds the journal's record"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn json_logs_carry_each_requests_id() {
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let mut child = tiket_serve(
+        &addr,
+        data.path(),
+        &[("RUST_LOG", "info")],
+        &["--log-format", "json"],
+    );
+    wait_until_listening(&mut child, &addr);
+    let response = get_root(&addr);
+    let head = response.split("\r\n\r\n").next().unwrap();
+    let id = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("x-request-id")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("the response carries x-request-id:\n{head}"));
+
+    terminate(&child);
+    let output = exit_of(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exits 0; stderr:\n{stderr}");
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let of_request: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["span"]["request_id"] == id.as_str())
+        .collect();
+    let answered = of_request
+        .iter()
+        .find(|line| line["fields"]["message"] == "finished processing request")
+        .unwrap_or_else(|| panic!("a line says request {id} was answered:\n{stderr}"));
+    assert_eq!(answered["span"]["method"], "GET");
+    assert_eq!(answered["span"]["path"], "/");
+    assert_eq!(answered["fields"]["status"], 200);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["fields"]["message"] == "tiket stopped; every sale is saved"),
+        "{stderr}"
+    );
 }
