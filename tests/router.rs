@@ -16,6 +16,7 @@ use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use tiket::server::auth::{Auth, AuthOptions};
 use tiket::shop::{Shop, ShopOptions};
 use tiket::{domain::Festival, server::router::router, store::JsonStore};
 use tower::ServiceExt;
@@ -50,7 +51,8 @@ fn app() -> (Router, tempfile::TempDir) {
         .output_name("tiket")
         .site_root("target/site")
         .build();
-    (router(options, Arc::new(shop)), data)
+    let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
+    (router(options, Arc::new(auth)), data)
 }
 
 async fn send(app: &Router, method: Method, uri: &str) -> (StatusCode, String, String) {

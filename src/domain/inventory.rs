@@ -406,6 +406,25 @@ mod tests {
     }
 
     #[test]
+    fn idempotency_keys_are_short_visible_ascii() {
+        assert!(IdempotencyKey::new("6f1c2b9e-order-1").is_ok());
+        assert!(IdempotencyKey::new("k".repeat(128)).is_ok());
+        for bad in [
+            String::new(),
+            "k".repeat(129),
+            "with space".into(),
+            "ünï".into(),
+            "tab\t".into(),
+        ] {
+            assert_eq!(
+                IdempotencyKey::new(bad.clone()),
+                Err(IdempotencyKeyError),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_new_inventory_has_every_ticket_left() {
         let inventory = Inventory::new(Festival::reference(), BuyLimits::default());
         let listing = inventory.listing();

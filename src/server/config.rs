@@ -4,6 +4,7 @@
 //! `LEPTOS_SITE_ADDR`). [`ServeArgs::into_config`] puts the two together.
 
 use crate::domain::BuyLimits;
+use crate::server::auth::AuthOptions;
 use crate::shop::ShopOptions;
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, FromArgMatches, ValueEnum};
@@ -40,6 +41,15 @@ pub struct ServeArgs {
     /// How log lines on stderr look (RUST_LOG filters them).
     #[arg(long, value_name = "FORMAT", env = "TIKET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Days a sign-in lasts.
+    #[arg(long, value_name = "DAYS", env = "TIKET_SESSION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_days: u32,
+    /// Passwords hashed at once (argon2id, about 19 MiB each); the rest wait.
+    /// [default: one fewer than the cores, at least 1]
+    #[arg(long, value_name = "N", env = "TIKET_HASH_WORKERS",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub hash_workers: Option<u32>,
 }
 
 /// How log lines are written.
@@ -58,6 +68,7 @@ pub struct Config {
     pub leptos: LeptosOptions,
     pub data_dir: PathBuf,
     pub shop: ShopOptions,
+    pub auth: AuthOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,10 +107,17 @@ impl ServeArgs {
             buy_permits: self.buy_permits as usize,
             ..ShopOptions::default()
         };
+        let defaults = AuthOptions::default();
+        let auth = AuthOptions {
+            session_lifetime: time::Duration::days(self.session_days.into()),
+            hash_workers: self.hash_workers.map_or(defaults.hash_workers, |n| n as usize),
+            ..defaults
+        };
         Ok(Config {
             leptos,
             data_dir: self.data_dir,
             shop,
+            auth,
         })
     }
 }

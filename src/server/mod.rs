@@ -6,11 +6,14 @@
 //! an operator can act on. [`layers`] wraps every request (ids, logs,
 //! compression, limits).
 
+pub mod auth;
 pub mod config;
+pub mod json_api;
 pub mod layers;
 pub mod router;
 
 use crate::shop::Shop;
+use auth::{Auth, AuthError};
 use crate::{domain::Festival, store::JsonStore, store::StoreError};
 use config::Config;
 use std::{net::SocketAddr, sync::Arc};
@@ -25,6 +28,8 @@ pub enum ServerError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot set up sign-in: {0}")]
+    Auth(#[from] AuthError),
     #[error("start-up failed: {0}")]
     Startup(#[from] tokio::task::JoinError),
     #[error("the server stopped: {0}")]
@@ -66,7 +71,8 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         .await
         .map_err(|source| ServerError::Bind { addr, source })?;
     let shop = Arc::new(shop);
-    let app = router::router(config.leptos, shop.clone());
+    let auth = Arc::new(Auth::new(shop.clone(), config.auth)?);
+    let app = router::router(config.leptos, auth);
 
     tracing::info!(
         "tiket is serving on http://{addr} with data in {}",

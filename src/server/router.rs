@@ -1,23 +1,30 @@
-//! The axum router: Leptos pages and server functions, static files from the
-//! site folder, and 404s — JSON under `/api`, a server-rendered page elsewhere.
+//! The axum router: Leptos pages and server functions, the JSON API, static
+//! files from the site folder, and 404s — JSON under `/api`, a
+//! server-rendered page elsewhere.
 
 use crate::app::{shell, App};
-use crate::shop::Shop;
+use crate::server::auth::Auth;
+use crate::server::json_api::{self, ApiError};
 use axum::{
     handler::HandlerWithoutStateExt,
     http::{Method, StatusCode, Uri},
     response::{IntoResponse, Response},
     routing::any,
-    Json, Router,
+    Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 
-/// The whole site: pages, server functions, static files and 404s.
-pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
-    let page_context = move || provide_context(shop.clone());
+/// The whole site: pages, server functions, the JSON API, static files and 404s.
+pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
+    let api = json_api::router(auth.clone());
+    let shop = auth.shop().clone();
+    let page_context = move || {
+        provide_context(shop.clone());
+        provide_context(auth.clone());
+    };
     let app_shell = {
         let options = leptos_options.clone();
         move || shell(options.clone())
@@ -44,15 +51,16 @@ pub fn router(leptos_options: LeptosOptions, shop: Arc<Shop>) -> Router {
         )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
-        .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .merge(api)
+        .method_not_allowed_fallback(method_not_allowed);
     super::layers::with_layers(app)
 }
 
 /// Unknown `/api` paths answer JSON, as every API error does.
-async fn api_not_found(uri: Uri) -> Response {
-    api_error(
+async fn api_not_found(uri: Uri) -> ApiError {
+    ApiError::new(
         StatusCode::NOT_FOUND,
         format!("there is no API endpoint at {}", uri.path()),
     )
@@ -62,13 +70,8 @@ async fn api_not_found(uri: Uri) -> Response {
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     let message = format!("{method} is not allowed on {}", uri.path());
     if uri.path().starts_with("/api/") {
-        api_error(StatusCode::METHOD_NOT_ALLOWED, message)
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message).into_response()
     } else {
         (StatusCode::METHOD_NOT_ALLOWED, message).into_response()
     }
-}
-
-/// The shape of every API error: `{"error": "<sentence>"}`.
-fn api_error(status: StatusCode, message: String) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
 }

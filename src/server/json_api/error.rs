@@ -1,0 +1,237 @@
+//! The JSON API's one error type, [`ApiError`]: every failure answers
+//! `{"error": "<sentence>"}` with the status that fits. Errors of the layers
+//! below (rejected JSON, [`AuthError`], [`ShopError`]) are converted here, at
+//! the edge, and nowhere else.
+
+use crate::domain::{AccountError, BuyError};
+use crate::server::auth::AuthError;
+use crate::shop::ShopError;
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt::Display;
+
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, and what to do about it, in one sentence.
+    #[schema(example = "only 2 tickets are left for stage 1; you asked for 4")]
+    pub error: String,
+}
+
+/// A failed request: its status and the sentence that explains it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    /// Seconds to wait before trying again (429, 503).
+    retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Display) -> Self {
+        ApiError {
+            status,
+            message: message.to_string(),
+            retry_after_secs: None,
+        }
+    }
+
+    fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    fn not_json() -> Self {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request body as JSON, with `Content-Type: application/json`",
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(status = %self.status, "{}", self.message);
+        }
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: self.message,
+            }),
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        if let Some(secs) = self.retry_after_secs {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tiket\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<ShopError> for ApiError {
+    fn from(error: ShopError) -> Self {
+        let status = match &error {
+            ShopError::Refused(refusal) => match refusal {
+                BuyError::UnknownStage(_) => StatusCode::NOT_FOUND,
+                BuyError::NoTickets | BuyError::OverOrderLimit { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
+                BuyError::SaleNotOpen { .. }
+                | BuyError::SaleClosed { .. }
+                | BuyError::OverFanLimit { .. }
+                | BuyError::SoldOut(_)
+                | BuyError::NotEnoughStock { .. } => StatusCode::CONFLICT,
+            },
+            ShopError::Account(AccountError::NameTaken(_)) => StatusCode::CONFLICT,
+            ShopError::Account(AccountError::UnknownAccount(_)) => StatusCode::UNAUTHORIZED,
+            ShopError::KeyReused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ShopError::Closed => {
+                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error).retry_after(5)
+            }
+            ShopError::Account(AccountError::DuplicateSession)
+            | ShopError::NotSaved(_)
+            | ShopError::Interrupted => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, error)
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        let status = match error {
+            AuthError::Shop(error) => return error.into(),
+            AuthError::TooManyAttempts { retry_after_secs } => {
+                return ApiError::new(StatusCode::TOO_MANY_REQUESTS, error)
+                    .retry_after(retry_after_secs)
+            }
+            AuthError::Name(_) | AuthError::Password(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AuthError::WrongCredentials
+            | AuthError::NotSignedIn
+            | AuthError::BadAuthorization
+            | AuthError::Session(_) => StatusCode::UNAUTHORIZED,
+            AuthError::Hashing(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, error)
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => {
+                let text = e.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+                    .unwrap_or(&text);
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("the request body does not fit: {detail}"),
+                )
+            }
+            JsonRejection::JsonSyntaxError(e) => {
+                let text = e.body_text();
+                let detail = text
+                    .strip_prefix("Failed to parse the request body as JSON: ")
+                    .unwrap_or(&text);
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the request body is not valid JSON: {detail}"),
+                )
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::not_json(),
+            JsonRejection::BytesRejection(e) => e.into(),
+            other => ApiError::new(other.status(), other.body_text()),
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the request body is larger than the API takes ({} KiB)",
+                    super::BODY_LIMIT_BYTES / 1024
+                ),
+            ),
+            status => ApiError::new(
+                status,
+                format!(
+                    "the request body could not be read: {}",
+                    rejection.body_text()
+                ),
+            ),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        let text = rejection.body_text();
+        let detail = text
+            .strip_prefix("Failed to deserialize query string: ")
+            .unwrap_or(&text);
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the query string does not fit: {detail}"),
+        )
+    }
+}
+
+/// A JSON request body, like axum's `Json`, whose every rejection is an
+/// [`ApiError`] — an empty body included, which gets a sentence of its own.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(ApiError::not_json());
+        }
+        let bytes = axum::body::Bytes::from_request(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "the request body is empty; send a JSON object",
+            ));
+        }
+        let body = Json::<T>::from_bytes(&bytes)?.0;
+        // serde would also read a struct from an array of its fields.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the request body must be a JSON object",
+            ));
+        }
+        Ok(JsonBody(body))
+    }
+}

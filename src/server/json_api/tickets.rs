@@ -1,0 +1,115 @@
+//! `GET /api/stages`, `GET /api/my-tickets` and `POST /api/buy-tickets`:
+//! what is on sale, what a fan holds, and buying — through the same
+//! [`Shop::buy_once`](crate::shop::Shop::buy_once) the pages use.
+
+use super::views::{BuyRequest, MyTicketsQuery, PurchaseView, StageView, TicketView};
+use super::{ApiError, ApiQuery, ApiState, Caller, ErrorBody, JsonBody};
+use crate::domain::{IdempotencyKey, Order, StageId};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use time::OffsetDateTime;
+
+/// The header that names an order, so a retry never buys twice.
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on an answer repeated for a retried key.
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// Every stage, with the tickets left.
+#[utoipa::path(get, path = "/api/stages", tag = "tickets",
+    responses((status = 200, description = "The stages in festival order", body = [StageView])))]
+pub async fn stages(State(state): State<ApiState>) -> Json<Vec<StageView>> {
+    let now = OffsetDateTime::now_utc();
+    let listing = state.auth.shop().listing();
+    Json(
+        listing
+            .stages
+            .iter()
+            .map(|stage| StageView::new(stage, now))
+            .collect(),
+    )
+}
+
+/// The signed-in fan's tickets, oldest first.
+#[utoipa::path(get, path = "/api/my-tickets", tag = "tickets",
+    params(MyTicketsQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The caller's tickets", body = [TicketView]),
+        (status = 400, description = "The query string has unknown parameters", body = ErrorBody),
+        (status = 401, description = "Not signed in, or the session is unknown or expired", body = ErrorBody),
+        (status = 403, description = "`username` names someone else", body = ErrorBody),
+    ))]
+pub async fn my_tickets(
+    State(state): State<ApiState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<MyTicketsQuery>,
+) -> Result<Json<Vec<TicketView>>, ApiError> {
+    caller.check_is(query.username.as_deref())?;
+    let tickets = state.auth.shop().tickets_of(&caller.fan);
+    Ok(Json(tickets.iter().map(TicketView::from).collect()))
+}
+
+/// Buys tickets for the signed-in fan. Answered only once the sale is on
+/// disk. With an `Idempotency-Key`, sending the same order again returns
+/// the first answer (with `Idempotent-Replayed: true`) and buys nothing.
+#[utoipa::path(post, path = "/api/buy-tickets", tag = "tickets",
+    request_body = BuyRequest,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Names this order (1 to 128 visible ASCII characters, a UUID is a good choice); a retry with the same key and order is answered, not sold, again")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Bought and saved", body = PurchaseView),
+        (status = 400, description = "The body is not JSON, or the Idempotency-Key header is not acceptable", body = ErrorBody),
+        (status = 401, description = "Not signed in, or the session is unknown or expired", body = ErrorBody),
+        (status = 403, description = "`username` names someone else", body = ErrorBody),
+        (status = 404, description = "There is no such stage", body = ErrorBody),
+        (status = 409, description = "Sold out, not enough left, the fan's limit for the stage reached, or the sale is not open", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
+        (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is 0 or over the per-order limit, or the key was used for another order", body = ErrorBody),
+        (status = 503, description = "The server is shutting down; try again", body = ErrorBody),
+    ))]
+pub async fn buy_tickets(
+    State(state): State<ApiState>,
+    caller: Caller,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<BuyRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.check_is(request.username.as_deref())?;
+    let key = match headers.get(&IDEMPOTENCY_KEY) {
+        None => None,
+        Some(value) => {
+            let text = value.to_str().unwrap_or_default();
+            let key = IdempotencyKey::new(text).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the Idempotency-Key header is not acceptable: {e}"),
+                )
+            })?;
+            Some(key)
+        }
+    };
+    let order = Order {
+        stage: StageId(request.stage_id),
+        fan: caller.fan,
+        quantity: request.qty,
+    };
+    let shop = state.auth.shop();
+    let purchase = shop.buy_once(order, key).await?;
+    let price = shop
+        .stage(StageId(request.stage_id))
+        .map_or(0, |stage| stage.price.0);
+    let view = PurchaseView {
+        total_price: price * purchase.tickets.len() as u64,
+        tickets: purchase.tickets.iter().map(TicketView::from).collect(),
+    };
+    let mut response = (StatusCode::CREATED, Json(view)).into_response();
+    if purchase.replayed {
+        response
+            .headers_mut()
+            .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}

@@ -1,0 +1,232 @@
+//! What the JSON API reads and writes. Field names follow the system tiket
+//! replaces (`stage_id`, `ticket_stock`, `username`, …) so its clients keep
+//! working; tiket's own fields come after. Times are RFC 3339.
+
+use crate::domain::{StageListing, Ticket};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// One stage with its remaining stock.
+#[derive(Serialize, ToSchema)]
+pub struct StageView {
+    #[schema(example = 1)]
+    pub stage_id: u32,
+    #[schema(example = "Stage 1: Capture the Moment")]
+    pub stage_name: String,
+    /// The festival day, counted from 1.
+    #[schema(example = 1)]
+    pub stage_day: u8,
+    /// When the doors open.
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_open: OffsetDateTime,
+    /// When the show starts.
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_start: OffsetDateTime,
+    /// Price of one ticket in yen.
+    #[schema(example = 7950)]
+    pub ticket_price: u64,
+    /// Tickets left.
+    #[schema(example = 38)]
+    pub ticket_stock: u32,
+    /// Tickets in all, sold or not.
+    #[schema(example = 40)]
+    pub total_stock: u32,
+    /// The sale opens at this moment …
+    #[serde(with = "time::serde::rfc3339")]
+    pub sale_opens: OffsetDateTime,
+    /// … and closes at this one.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sale_closes: OffsetDateTime,
+    /// Whether tickets can be bought now.
+    pub on_sale: bool,
+}
+
+impl StageView {
+    pub fn new(listing: &StageListing, now: OffsetDateTime) -> Self {
+        let stage = &listing.stage;
+        StageView {
+            stage_id: stage.id.0,
+            stage_name: stage.name.clone(),
+            stage_day: stage.day,
+            date_open: stage.doors_open,
+            date_start: stage.starts_at,
+            ticket_price: stage.price.0,
+            ticket_stock: listing.remaining,
+            total_stock: stage.total_stock,
+            sale_opens: stage.sale_opens,
+            sale_closes: stage.sale_closes,
+            on_sale: stage.sale_phase(now) == crate::domain::SalePhase::Open
+                && listing.remaining > 0,
+        }
+    }
+}
+
+/// One ticket.
+#[derive(Serialize, ToSchema)]
+pub struct TicketView {
+    pub ticket_id: uuid::Uuid,
+    #[schema(example = 1)]
+    pub stage_id: u32,
+    /// When it was bought.
+    #[serde(with = "time::serde::rfc3339")]
+    pub timestamp: OffsetDateTime,
+    #[schema(example = "pekora")]
+    pub username: String,
+    /// The code shown at the door.
+    #[schema(example = "K7QX-M2PA")]
+    pub code: String,
+}
+
+impl From<&Ticket> for TicketView {
+    fn from(ticket: &Ticket) -> Self {
+        TicketView {
+            ticket_id: ticket.id.0,
+            stage_id: ticket.stage.0,
+            timestamp: ticket.bought_at,
+            username: ticket.owner.as_str().to_owned(),
+            code: ticket.code.to_string(),
+        }
+    }
+}
+
+/// The tickets one buy got.
+#[derive(Serialize, ToSchema)]
+pub struct PurchaseView {
+    pub tickets: Vec<TicketView>,
+    /// What they cost together, in yen.
+    #[schema(example = 15900)]
+    pub total_price: u64,
+}
+
+/// A fresh session.
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    #[schema(example = "pekora")]
+    pub username: String,
+    /// Send as `Authorization: Bearer <token>`. Shown once; tiket keeps only a hash.
+    pub token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// A name and a password, to sign up or in.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// 1 to 32 characters, no control characters, no space at either end.
+    #[schema(example = "pekora")]
+    pub username: String,
+    /// 8 to 128 characters; not the user name, not a common password.
+    #[schema(example = "carrot-rocket-35p")]
+    pub password: String,
+}
+
+/// An order.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuyRequest {
+    #[serde(deserialize_with = "stage_id")]
+    #[schema(example = 1, minimum = 1)]
+    pub stage_id: u32,
+    /// How many tickets.
+    #[serde(deserialize_with = "quantity")]
+    #[schema(example = 2, minimum = 1)]
+    pub qty: u32,
+    /// Optional, as the old system sent it: it must name the signed-in fan.
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// `GET /api/my-tickets`'s query.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MyTicketsQuery {
+    /// Optional, as the old system sent it: it must name the signed-in fan.
+    pub username: Option<String>,
+}
+
+/// Operators' view of the server.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `failing` once a sale could not be saved.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    /// Tickets sold over all stages.
+    pub tickets_sold: u32,
+}
+
+fn stage_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    deserializer.deserialize_any(WholeNumber("a stage number, like 1"))
+}
+
+fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    deserializer.deserialize_any(WholeNumber("a whole number of tickets, like 2"))
+}
+
+/// Reads a non-negative whole number, saying what it is for when it is not.
+struct WholeNumber(&'static str);
+
+impl Visitor<'_> for WholeNumber {
+    type Value = u32;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<u32, E> {
+        u32::try_from(value).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<u32, E> {
+        u32::try_from(value).map_err(|_| E::invalid_value(Unexpected::Signed(value), &self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn buy(json: &str) -> Result<BuyRequest, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_must_be_whole_and_say_what_they_are_for() {
+        let ok = buy(r#"{"stage_id": 2, "qty": 3}"#).unwrap();
+        assert_eq!((ok.stage_id, ok.qty), (2, 3));
+        for (json, expected) in [
+            (
+                r#"{"stage_id": 1, "qty": 1.5}"#,
+                "floating point `1.5`, expected a whole number of tickets",
+            ),
+            (
+                r#"{"stage_id": 1, "qty": -2}"#,
+                "integer `-2`, expected a whole number of tickets",
+            ),
+            (
+                r#"{"stage_id": 1, "qty": "2"}"#,
+                "string \"2\", expected a whole number of tickets",
+            ),
+            (
+                r#"{"stage_id": 1, "qty": null}"#,
+                "null, expected a whole number of tickets",
+            ),
+            (
+                r#"{"stage_id": 1, "qty": 99999999999}"#,
+                "integer `99999999999`, expected a whole number",
+            ),
+            (r#"{"stage_id": "1", "qty": 1}"#, "expected a stage number"),
+            (r#"{"qty": 1}"#, "missing field `stage_id`"),
+            (
+                r#"{"stage_id": 1, "qty": 1, "seat": "A1"}"#,
+                "unknown field `seat`",
+            ),
+        ] {
+            let error = buy(json).map(|_| ()).unwrap_err();
+            assert!(error.contains(expected), "{json}: {error}");
+        }
+    }
+}
