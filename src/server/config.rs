@@ -110,7 +110,9 @@ impl ServeArgs {
         let defaults = AuthOptions::default();
         let auth = AuthOptions {
             session_lifetime: time::Duration::days(self.session_days.into()),
-            hash_workers: self.hash_workers.map_or(defaults.hash_workers, |n| n as usize),
+            hash_workers: self
+                .hash_workers
+                .map_or(defaults.hash_workers, |n| n as usize),
             ..defaults
         };
         Ok(Config {

@@ -13,8 +13,8 @@ pub mod layers;
 pub mod router;
 
 use crate::shop::Shop;
-use auth::{Auth, AuthError};
 use crate::{domain::Festival, store::JsonStore, store::StoreError};
+use auth::{Auth, AuthError};
 use config::Config;
 use std::{net::SocketAddr, sync::Arc};
 
