@@ -73,7 +73,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => args.log_format,
         Command::Import(_) => LogFormat::Text,
     };
-    start_logging(log_format);
+    let _flush_logs_at_exit = start_logging(log_format);
     let result = match command {
         Command::Serve(args) => serve(args),
         Command::Import(args) => run_import(args),
@@ -91,18 +91,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-fn start_logging(format: LogFormat) {
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`). Lines are
+/// written by a thread of their own (`tracing-appender`): a slow or stuck
+/// reader of stderr costs log lines, once 128,000 are waiting, instead of
+/// stalling the threads that sell tickets. The returned guard flushes what is
+/// waiting at exit.
+fn start_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (stderr, guard) = tracing_appender::non_blocking(std::io::stderr());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(stderr)
         .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
+    guard
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {

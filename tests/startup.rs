@@ -377,3 +377,149 @@ fn json_logs_carry_each_requests_id() {
         "{stderr}"
     );
 }
+
+/// SIGTERM in the middle of a stream of buys over HTTP: every buy that was
+/// answered 201 is in the data folder after the server exits, and the server
+/// exits 0 with the journal folded into the snapshot.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_buys_finishes_them_and_loses_none() {
+    #[path = "common/mod.rs"]
+    mod common;
+    use serde_json::json;
+    use std::collections::HashSet;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use tiket::store::{JsonStore, Saved, Store};
+
+    let data = tempfile::tempdir().unwrap();
+    JsonStore::open(data.path())
+        .unwrap()
+        .create(&Saved {
+            festival: common::festival_on_sale(&[1_000_000]),
+            records: Vec::new(),
+        })
+        .unwrap();
+    let addr = free_addr();
+    let mut child = tiket_with(
+        &addr,
+        data.path(),
+        &[
+            ("TIKET_PER_ORDER_LIMIT", "1"),
+            ("TIKET_PER_FAN_LIMIT", "10000"),
+            // The start and stop lines, not one per request: nothing reads
+            // the pipe until the server has exited.
+            (
+                "RUST_LOG",
+                "warn,tiket::server=info,tiket::server::json_api=warn",
+            ),
+        ],
+    );
+    wait_until_listening(&mut child, &addr);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (acknowledged, other_answers) = runtime.block_on(async {
+        let base = format!("http://{addr}");
+        let client = reqwest::Client::new();
+        let signed_up: serde_json::Value = client
+            .post(format!("{base}/api/register"))
+            .json(&json!({"username": "rushing-fan", "password": "carrot-rocket-35p"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = signed_up["token"].as_str().unwrap().to_owned();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let buyers: Vec<_> = (0..16)
+            .map(|_| {
+                let (client, base, token, stopped) =
+                    (client.clone(), base.clone(), token.clone(), stopped.clone());
+                tokio::spawn(async move {
+                    let (mut ids, mut others) = (Vec::new(), Vec::new());
+                    loop {
+                        let sent = client
+                            .post(format!("{base}/api/buy-tickets"))
+                            .bearer_auth(&token)
+                            .json(&json!({"stage_id": 1, "qty": 1}))
+                            .send()
+                            .await;
+                        let Ok(answer) = sent else {
+                            // The server has stopped listening: the rush is over.
+                            break;
+                        };
+                        let status = answer.status().as_u16();
+                        let body: serde_json::Value = answer.json().await.unwrap_or_default();
+                        match status {
+                            201 => ids.extend(
+                                body["tickets"]
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .map(|t| t["ticket_id"].as_str().unwrap().to_owned()),
+                            ),
+                            _ => others.push(format!("{status} {body}")),
+                        }
+                        if stopped.load(Ordering::Relaxed) && ids.len() + others.len() > 10_000 {
+                            break;
+                        }
+                    }
+                    (ids, others)
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        terminate(&child);
+        stopped.store(true, Ordering::Relaxed);
+        let (mut ids, mut others) = (Vec::new(), Vec::new());
+        for buyer in buyers {
+            let (bought, refused) = buyer.await.unwrap();
+            ids.extend(bought);
+            others.extend(refused);
+        }
+        (ids, others)
+    });
+
+    let output = exit_of(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "exits 0; stderr:\n{stderr}");
+    assert!(stderr.contains("every sale is saved"), "{stderr}");
+    assert!(
+        acknowledged.len() > 16,
+        "buys were running: {}",
+        acknowledged.len()
+    );
+    // Refusals while closing are a 503 telling the fan to try again, nothing else.
+    for answer in &other_answers {
+        assert!(answer.starts_with("503"), "unexpected answer: {answer}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap(),
+        "",
+        "the journal is folded into the snapshot"
+    );
+    let saved = JsonStore::open(data.path())
+        .unwrap()
+        .load()
+        .unwrap()
+        .unwrap();
+    let saved: HashSet<String> = saved.tickets().map(|t| t.id.to_string()).collect();
+    let acknowledged_set: HashSet<String> = acknowledged.iter().cloned().collect();
+    assert_eq!(
+        acknowledged_set.len(),
+        acknowledged.len(),
+        "no ticket sold twice"
+    );
+    assert!(
+        acknowledged_set.is_subset(&saved),
+        "{} acknowledged tickets missing after shutdown",
+        acknowledged_set.difference(&saved).count()
+    );
+    // Every sale made was also answered: no buy in flight was cut off.
+    assert_eq!(saved, acknowledged_set, "sold but never answered");
+    eprintln!(
+        "{} buys answered 201 before the server stopped, exactly those saved",
+        acknowledged.len()
+    );
+}

@@ -91,6 +91,7 @@ pub async fn buy_tickets(
             Some(key)
         }
     };
+    let caller_name = caller.fan.as_str().to_owned();
     let order = Order {
         stage: StageId(request.stage_id),
         fan: caller.fan,
@@ -98,6 +99,13 @@ pub async fn buy_tickets(
     };
     let shop = state.auth.shop();
     let purchase = shop.buy_once(order, key).await?;
+    tracing::info!(
+        fan = caller_name,
+        stage = request.stage_id,
+        tickets = purchase.tickets.len(),
+        replayed = purchase.replayed,
+        "sold"
+    );
     let price = shop
         .stage(StageId(request.stage_id))
         .map_or(0, |stage| stage.price.0);
