@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-e2e watch wasm-size bench-store clean
+.PHONY: setup build run test test-rust test-e2e watch wasm-size bench-store bench-signin clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -44,6 +44,10 @@ wasm-size:
 ## Benchmark of the store alone: durable sales/s with group commit vs one fsync per sale (not a test).
 bench-store:
 	cargo bench --features ssr --bench store
+
+## Benchmark: buys over HTTP alone vs during a storm of sign-ins (argon2id) (not a test).
+bench-signin:
+	cargo bench --features ssr --bench signin_storm
 
 clean:
 	cargo clean
