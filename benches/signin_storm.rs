@@ -10,14 +10,12 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use leptos::config::LeptosOptions;
 use serde_json::json;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tiket::domain::BuyLimits;
 use tiket::server::auth::{Auth, AuthOptions};
-use tiket::server::router::router;
 use tiket::shop::{Shop, ShopOptions};
 use tiket::store::JsonStore;
 
@@ -122,14 +120,7 @@ async fn serve(folder: &std::path::Path, hash_workers: usize) -> String {
         ..AuthOptions::default()
     };
     let auth = Arc::new(Auth::new(Arc::new(shop), auth_options).expect("auth"));
-    let options = LeptosOptions::builder().output_name("tiket").build();
-    let app = router(options, auth);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a port");
-    let base = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
+    common::serve_locally(auth).await
 }
 
 async fn sign_up(client: &reqwest::Client, base: &str, name: &str) -> String {

@@ -7,35 +7,21 @@
 
 mod common;
 
-use leptos::config::LeptosOptions;
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tiket::domain::{FanName, IdempotencyKey, Order, Session, StageId};
 use tiket::server::auth::{token_hash, Auth, AuthOptions};
-use tiket::server::router::router;
 use tiket::shop::{Shop, ShopOptions};
 use tiket::store::{JsonStore, Store};
 
-/// Runs a test on the shared runtime (see tests/router.rs for why one).
+/// Runs a test on the shared runtime; one that hangs fails.
 fn run(test: impl Future<Output = ()>) {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    let runtime = RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    });
-    runtime.block_on(async {
-        tokio::time::timeout(Duration::from_secs(240), test)
-            .await
-            .expect("the test finished within 240 s")
-    });
+    common::run_shared(Duration::from_secs(240), test)
 }
 
 /// tiket serving a fresh data folder on a local port.
@@ -61,14 +47,7 @@ async fn serve(stocks: &[u32]) -> Arc<Server> {
         ..AuthOptions::default()
     };
     let auth = Arc::new(Auth::new(Arc::new(shop), auth_options).unwrap());
-    let options = LeptosOptions::builder()
-        .output_name("tiket")
-        .site_root("target/site")
-        .build();
-    let app = router(options, auth.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = common::serve_locally(auth.clone()).await;
     Arc::new(Server {
         base,
         data,

@@ -1,41 +1,27 @@
 //! The router in-process, without sockets or a browser: pages, the server
 //! function behind `/`, and 404s in HTML and in JSON.
 //!
-//! All tests share one multi-threaded runtime, as the server has one. (With a
-//! runtime per test, tests on parallel threads share Leptos's global executor
-//! across runtimes, and about one run in 400 hung: a test artefact, not seen
-//! in 6,000 concurrent requests to the real server.)
+//! All tests share one multi-threaded runtime ([`common::run_shared`]).
 #![cfg(feature = "ssr")]
+
+mod common;
 
 use axum::{
     body::{to_bytes, Body},
     http::{header, Method, Request, StatusCode},
     Router,
 };
-use leptos::config::LeptosOptions;
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tiket::server::auth::{Auth, AuthOptions};
 use tiket::shop::{Shop, ShopOptions};
-use tiket::{domain::Festival, server::router::router, store::JsonStore};
+use tiket::{domain::Festival, store::JsonStore};
 use tower::ServiceExt;
 
 /// Runs a test on the shared runtime; a request that hangs fails the test.
 fn run(test: impl Future<Output = ()>) {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    let runtime = RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    });
-    runtime.block_on(async {
-        tokio::time::timeout(Duration::from_secs(60), test)
-            .await
-            .expect("the test finished within 60 s")
-    });
+    common::run_shared(Duration::from_secs(60), test)
 }
 
 /// A router over a fresh data folder (kept alive by the returned guard).
@@ -47,12 +33,8 @@ fn app() -> (Router, tempfile::TempDir) {
         ShopOptions::default(),
     )
     .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("tiket")
-        .site_root("target/site")
-        .build();
     let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
-    (router(options, Arc::new(auth)), data)
+    (common::app(Arc::new(auth)), data)
 }
 
 async fn send(app: &Router, method: Method, uri: &str) -> (StatusCode, String, String) {

@@ -24,3 +24,44 @@ pub fn festival_on_sale(stocks: &[u32]) -> Festival {
         .collect();
     Festival::new("Test fes", "Test hall", stages).expect("a valid festival")
 }
+
+/// Runs a test on one multi-threaded runtime shared by all tests of the
+/// binary, as the server has one, failing it if it takes longer than
+/// `limit`. (With a runtime per test, tests on parallel threads share
+/// Leptos's global executor across runtimes, and about one run in 400 hung:
+/// a test artefact, not seen in 6,000 concurrent requests to the real server.)
+pub fn run_shared(limit: std::time::Duration, test: impl std::future::Future<Output = ()>) {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    });
+    runtime.block_on(async {
+        tokio::time::timeout(limit, test)
+            .await
+            .unwrap_or_else(|_| panic!("the test did not finish within {limit:?}"))
+    });
+}
+
+/// The whole app over `auth`, with static files from `target/site`.
+pub fn app(auth: std::sync::Arc<tiket::server::auth::Auth>) -> axum::Router {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("tiket")
+        .site_root("target/site")
+        .build();
+    tiket::server::router::router(options, auth)
+}
+
+/// [`app`] served on a free local port; returns its base URL.
+pub async fn serve_locally(auth: std::sync::Arc<tiket::server::auth::Auth>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    let app = app(auth);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
