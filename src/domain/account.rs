@@ -204,7 +204,14 @@ impl Accounts {
         if self.sessions.contains_key(&session.token_hash) {
             return Err(AccountError::DuplicateSession);
         }
+        let now = session.created_at;
         self.sessions.insert(session.token_hash.clone(), session);
+        // Now and then (each time the count reaches a power of two), forget
+        // expired sessions, so a long sale does not keep them all in memory.
+        let count = self.sessions.len();
+        if count >= 1024 && count.is_power_of_two() {
+            self.forget_expired(now);
+        }
         Ok(())
     }
 
@@ -341,6 +348,21 @@ mod tests {
         assert!(accounts.close_session(&token).is_some());
         assert_eq!(accounts.session(&token, during), Err(SessionError::Unknown));
         assert!(accounts.close_session(&token).is_none());
+    }
+
+    #[test]
+    fn expired_sessions_are_forgotten_as_sessions_pile_up() {
+        let mut accounts = Accounts::default();
+        accounts.register(account("suisei")).unwrap();
+        for i in 0..1023 {
+            let mut old = session(&format!("old{i}"), "suisei");
+            old.expires_at = datetime!(2026-11-26 09:00 UTC);
+            accounts.open_session(old).unwrap();
+        }
+        let mut fresh = session("fresh", "suisei");
+        fresh.created_at = datetime!(2026-11-27 09:00 UTC);
+        accounts.open_session(fresh).unwrap();
+        assert_eq!(accounts.sessions.len(), 1, "only the open one is kept");
     }
 
     #[test]

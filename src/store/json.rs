@@ -378,7 +378,10 @@ impl Store for JsonStore {
                 ),
             });
         }
-        self.write_snapshot(&disk.saved, disk.last_seq)?;
+        let kept = disk
+            .saved
+            .without_ended_sessions(time::OffsetDateTime::now_utc());
+        self.write_snapshot(&kept, disk.last_seq)?;
         self.open_journal(0)
     }
 }
