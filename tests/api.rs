@@ -14,7 +14,7 @@ use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tiket::domain::{FanName, IdempotencyKey, Order, Session, StageId};
+use tiket::domain::{FanName, Festival, IdempotencyKey, Order, Session, StageId};
 use tiket::server::auth::{token_hash, Auth, AuthOptions};
 use tiket::shop::{Shop, ShopOptions};
 use tiket::store::{JsonStore, Store};
@@ -35,10 +35,14 @@ struct Server {
 const PASSWORD: &str = "carrot-rocket-35p";
 
 async fn serve(stocks: &[u32]) -> Arc<Server> {
+    serve_festival(common::festival_on_sale(stocks)).await
+}
+
+async fn serve_festival(festival: Festival) -> Arc<Server> {
     let data = tempfile::tempdir().unwrap();
     let shop = Shop::open(
         JsonStore::open(data.path()).unwrap(),
-        || common::festival_on_sale(stocks),
+        || festival,
         ShopOptions::default(),
     )
     .unwrap();
@@ -791,6 +795,38 @@ fn every_bad_buy_is_answered_with_its_status_and_a_sentence_and_changes_nothing(
         }
         assert_eq!(server.folder(), before, "a refused request writes nothing");
         assert_eq!(server.remaining(1).await, 36);
+    });
+}
+
+#[test]
+fn a_sale_not_yet_open_or_already_closed_answers_409_saying_when() {
+    run(async {
+        let mut festival = common::festival_on_sale(&[40, 40]);
+        festival.stages[0].sale_opens = time::macros::datetime!(2099-06-01 12:00 +9);
+        festival.stages[1].sale_closes = time::macros::datetime!(2001-01-01 0:00 UTC);
+        let server = serve_festival(festival).await;
+        let token = server.fan("ayame").await;
+        let stages = server.get("/api/stages", None).await.body;
+        assert_eq!(stages[0]["on_sale"], false);
+        assert_eq!(stages[1]["on_sale"], false);
+        let before = server.folder();
+        let early = server.buy(&token, 1, 1).await;
+        assert_eq!(early.status, StatusCode::CONFLICT);
+        assert!(
+            early
+                .error()
+                .contains("not on sale yet; the sale opens at 2099-06-01 12:00 +09:00"),
+            "{}",
+            early.error()
+        );
+        let late = server.buy(&token, 2, 1).await;
+        assert_eq!(late.status, StatusCode::CONFLICT);
+        assert!(
+            late.error().contains("closed at 2001-01-01 00:00 +00:00"),
+            "{}",
+            late.error()
+        );
+        assert_eq!(server.folder(), before);
     });
 }
 

@@ -83,12 +83,15 @@ pub enum BuyError {
     NoTickets,
     #[error("one order can hold at most {limit} tickets; you asked for {requested}")]
     OverOrderLimit { requested: u32, limit: u32 },
-    #[error("tickets for stage {stage} are not on sale yet; the sale opens at {opens}")]
+    #[error(
+        "tickets for stage {stage} are not on sale yet; the sale opens at {}",
+        moment(opens)
+    )]
     SaleNotOpen {
         stage: StageId,
         opens: OffsetDateTime,
     },
-    #[error("the sale for stage {stage} closed at {closed}")]
+    #[error("the sale for stage {stage} closed at {}", moment(closed))]
     SaleClosed {
         stage: StageId,
         closed: OffsetDateTime,
@@ -107,6 +110,15 @@ pub enum BuyError {
         requested: u32,
         remaining: u32,
     },
+}
+
+/// A moment as a sentence shows it, in the offset it was given in:
+/// `2026-11-01 12:00 +09:00`.
+fn moment(at: &OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] [offset_hour sign:mandatory]:[offset_minute]"
+    );
+    at.format(format).unwrap_or_else(|_| at.to_string())
 }
 
 /// Why saved tickets cannot be taken back into an inventory: they do not add up.
