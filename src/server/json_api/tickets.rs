@@ -78,19 +78,7 @@ pub async fn buy_tickets(
     JsonBody(request): JsonBody<BuyRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller.check_is(request.username.as_deref())?;
-    let key = match headers.get(&IDEMPOTENCY_KEY) {
-        None => None,
-        Some(value) => {
-            let text = value.to_str().unwrap_or_default();
-            let key = IdempotencyKey::new(text).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the Idempotency-Key header is not acceptable: {e}"),
-                )
-            })?;
-            Some(key)
-        }
-    };
+    let key = idempotency_key(&headers)?;
     let caller_name = caller.fan.as_str().to_owned();
     let order = Order {
         stage: StageId(request.stage_id),
@@ -120,4 +108,18 @@ pub async fn buy_tickets(
             .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The request's `Idempotency-Key`, if it sent one.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(value) = headers.get(&IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default();
+    IdempotencyKey::new(text).map(Some).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the Idempotency-Key header is not acceptable: {e}"),
+        )
+    })
 }
