@@ -1,11 +1,12 @@
 //! tiket: a ticket shop for VTuber concerts, built to survive the rush.
 //!
-//! - [`domain`]: stages, prices, stock — shared by server and browser.
+//! - [`domain`]: stages, prices, stock, fans and their accounts — shared by
+//!   server and browser.
 //! - [`app`], [`pages`], [`components`]: the Leptos UI, rendered on the
 //!   server and hydrated in the browser.
 //! - [`api`]: server functions the pages call.
-//! - `store`, `shop`, `server` (feature `ssr`): persistence, the running shop,
-//!   and the axum server.
+//! - `store`, `shop`, `server` (feature `ssr`): persistence, the running shop
+//!   (sales, accounts, sessions), and the axum server with its JSON API.
 //! - `import` (feature `ssr`): reads the replaced system's `stages.json` and
 //!   `tickets.csv` into a fresh data folder (`tiket import`).
 

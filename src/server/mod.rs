@@ -3,8 +3,9 @@
 //! [`run`] takes the configuration (`tiket serve`'s flags, see [`config`]),
 //! opens the data folder, binds the address and serves until Ctrl-C or
 //! SIGTERM. Every way start-up can fail is a [`ServerError`] with a sentence
-//! an operator can act on. [`layers`] wraps every request (ids, logs,
-//! compression, limits).
+//! an operator can act on. [`router`] puts the pages, the [`json_api`] and
+//! static files together; [`layers`] wraps every request (ids, logs,
+//! compression, limits); [`auth`] signs fans up, in and out for both.
 
 pub mod auth;
 pub mod config;
