@@ -14,7 +14,7 @@
 //! (the old system sold one ticket per row).
 //!
 //! The old system had no sale window. Each stage's sale opens at
-//! [`SeedOptions::sale_opens`] (default: the import time, to the minute) and
+//! `SeedOptions::sale_opens` (default: the import time, to the minute) and
 //! closes when its doors open, or at [`SeedOptions::sale_closes`] if that is
 //! earlier. A stage whose doors open before its sale would open is refused,
 //! with the option to set named; past events import with `--sale-opens`.

@@ -13,7 +13,7 @@
 //!    are `{"error": "<sentence>"}` for `/api/…` paths, plain text elsewhere;
 //! 5. **panics**: a handler that panics answers 500 instead of dropping the
 //!    connection, and the panic is logged;
-//! 6. **timeout**: no answer within 30 s answers 503 (see [`UNTIMED`] for
+//! 6. **timeout**: no answer within 30 s answers 503 (see `UNTIMED` for
 //!    routes that must wait longer);
 //! 7. **body limit**: request bodies over 64 KiB answer 413.
 

@@ -15,9 +15,9 @@
 //! Reads take the lock only to copy what they need, so they never wait for a
 //! disk.
 //!
-//! The shop also keeps the fans' accounts and sessions ([`accounts`]) and
+//! The shop also keeps the fans' accounts and sessions (`accounts`) and
 //! answers an order sent again under the same idempotency key with its first
-//! answer ([`keyed`]); both are saved through the same journal.
+//! answer (`keyed`); both are saved through the same journal.
 
 mod accounts;
 mod keyed;

@@ -1,7 +1,7 @@
 //! [`GroupCommit`]: one writer thread that owns the [`Store`] and saves
 //! records in batches. Records submitted while a flush to disk is running wait
 //! for the next one together, so a rush of buyers shares each fsync instead of
-//! queueing for one each. A submitted record's [`Commit`] resolves only once
+//! queueing for one each. A submitted record's future resolves only once
 //! the record is durable.
 
 use super::{Record, Store, StoreError};
