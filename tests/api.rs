@@ -831,6 +831,47 @@ fn a_sale_not_yet_open_or_already_closed_answers_409_saying_when() {
 }
 
 #[test]
+fn other_sites_may_call_the_api_with_a_token_but_never_with_the_cookie() {
+    run(async {
+        let server = serve(&[40]).await;
+        let preflight = server
+            .send(
+                server
+                    .http
+                    .request(Method::OPTIONS, server.url("/api/buy-tickets"))
+                    .header(header::ORIGIN, "https://another-shop.example")
+                    .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                    .header(
+                        header::ACCESS_CONTROL_REQUEST_HEADERS,
+                        "authorization, content-type, idempotency-key",
+                    ),
+            )
+            .await;
+        assert!(preflight.status.is_success(), "{}", preflight.status);
+        let allowed = |name: header::HeaderName| {
+            preflight.headers[name]
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase()
+        };
+        assert_eq!(allowed(header::ACCESS_CONTROL_ALLOW_ORIGIN), "*");
+        assert!(allowed(header::ACCESS_CONTROL_ALLOW_HEADERS).contains("idempotency-key"));
+        assert!(!preflight
+            .headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
+        let stages = server
+            .send(
+                server
+                    .http
+                    .get(server.url("/api/stages"))
+                    .header(header::ORIGIN, "https://another-shop.example"),
+            )
+            .await;
+        assert_eq!(stages.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    });
+}
+
+#[test]
 fn one_fan_never_sees_another_fans_tickets() {
     run(async {
         let server = serve(&[40]).await;

@@ -51,10 +51,10 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         )
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
         .with_state(leptos_options)
-        .merge(api)
-        .method_not_allowed_fallback(method_not_allowed);
+        .merge(api);
     super::layers::with_layers(app)
 }
 
@@ -67,7 +67,7 @@ async fn api_not_found(uri: Uri) -> ApiError {
 }
 
 /// A known path asked with the wrong method: JSON under `/api`, text elsewhere.
-async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     let message = format!("{method} is not allowed on {}", uri.path());
     if uri.path().starts_with("/api/") {
         ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message).into_response()

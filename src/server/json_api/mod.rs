@@ -23,11 +23,12 @@ pub use error::{ApiError, ErrorBody, JsonBody};
 
 use crate::server::auth::Auth;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
+use tower_http::cors::{Any, CorsLayer};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -106,8 +107,32 @@ pub fn router(auth: Arc<Auth>) -> Router {
         "/api/openapi.json",
         get(move || async move { Json(document.as_ref().clone()) }),
     )
+    // Before the layers, which wrap it too (a preflight must reach the CORS layer).
+    .method_not_allowed_fallback(crate::server::router::method_not_allowed)
     .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    .layer(cross_origin())
     .with_state(ApiState { auth })
+}
+
+/// Other sites' pages may call the API from the browser, with a bearer
+/// token. Credentials (the cookie) are never allowed across origins, so
+/// another site cannot act as a signed-in fan.
+fn cross_origin() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            tickets::IDEMPOTENCY_KEY,
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            tickets::IDEMPOTENT_REPLAYED,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Whether the shop can still sell: 503 once a sale could not be saved.
