@@ -24,17 +24,35 @@ fn run(test: impl Future<Output = ()>) {
     common::run_shared(Duration::from_secs(60), test)
 }
 
-/// A router over a fresh data folder (kept alive by the returned guard).
-fn app() -> (Router, tempfile::TempDir) {
-    let data = tempfile::tempdir().unwrap();
-    let shop = Shop::open(
-        JsonStore::open(data.path()).unwrap(),
-        Festival::reference,
-        ShopOptions::default(),
-    )
-    .unwrap();
-    let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
-    (common::app(Arc::new(auth)), data)
+/// The router every test uses: built once, as the real server builds it once
+/// at start. (Building a Leptos router — which renders the app to list its
+/// routes — while another test's page is rendering made about one run in 30
+/// hang in a render; the real server never builds one while serving.)
+fn app() -> Router {
+    static APP: std::sync::OnceLock<(Router, tempfile::TempDir)> = std::sync::OnceLock::new();
+    let (app, _data) = APP.get_or_init(|| {
+        // Under target/tmp: a static is never dropped, so cargo clean removes it.
+        let data = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+        let shop = Shop::open(
+            JsonStore::open(data.path()).unwrap(),
+            Festival::reference,
+            ShopOptions::default(),
+        )
+        .unwrap();
+        let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
+        (common::app(Arc::new(auth)), data)
+    });
+    app.clone()
+}
+
+/// Answers a request on the runtime's worker threads, as the real server
+/// does (not on the test's own thread).
+async fn call(app: &Router, request: Request<Body>) -> axum::response::Response {
+    let app = app.clone();
+    tokio::spawn(async move { app.oneshot(request).await })
+        .await
+        .expect("the request task finished")
+        .expect("the router answers")
 }
 
 async fn send(app: &Router, method: Method, uri: &str) -> (StatusCode, String, String) {
@@ -44,7 +62,7 @@ async fn send(app: &Router, method: Method, uri: &str) -> (StatusCode, String, S
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
         .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
+    let response = call(app, request).await;
     let status = response.status();
     let content_type = response
         .headers()
@@ -62,7 +80,7 @@ async fn send(app: &Router, method: Method, uri: &str) -> (StatusCode, String, S
 #[test]
 fn the_stage_list_is_rendered_on_the_server() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         let (status, content_type, html) = send(&app, Method::GET, "/").await;
         assert_eq!(status, StatusCode::OK);
         assert!(content_type.starts_with("text/html"), "{content_type}");
@@ -83,7 +101,7 @@ fn the_stage_list_is_rendered_on_the_server() {
 #[test]
 fn the_server_function_answers_the_listing_in_json() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         let (status, content_type, body) = send(&app, Method::POST, "/api/fn/list_stages").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(
@@ -103,7 +121,7 @@ fn the_server_function_answers_the_listing_in_json() {
 #[test]
 fn unknown_pages_get_the_404_page_whatever_the_method() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         for (method, uri) in [
             (Method::GET, "/no-such-page"),
             (Method::POST, "/no-such-page"),
@@ -126,7 +144,7 @@ fn unknown_pages_get_the_404_page_whatever_the_method() {
 #[test]
 fn unknown_api_paths_get_json_404s() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         for (method, uri) in [
             (Method::GET, "/api"),
             (Method::POST, "/api/buy"),
@@ -147,7 +165,7 @@ fn unknown_api_paths_get_json_404s() {
 #[test]
 fn a_wrong_method_on_a_known_path_gets_405_with_a_reason() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         let (status, content_type, body) = send(&app, Method::GET, "/api/fn/list_stages").await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert!(
@@ -166,13 +184,13 @@ fn a_wrong_method_on_a_known_path_gets_405_with_a_reason() {
 #[test]
 fn every_response_carries_a_request_id_and_pages_are_compressed() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         for encoding in ["br", "gzip"] {
             let request = Request::get("/")
                 .header(header::ACCEPT_ENCODING, encoding)
                 .body(Body::empty())
                 .unwrap();
-            let response = app.clone().oneshot(request).await.unwrap();
+            let response = call(&app, request).await;
             assert_eq!(response.status(), StatusCode::OK);
             assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
             let id = response.headers()["x-request-id"].to_str().unwrap();
@@ -184,14 +202,14 @@ fn every_response_carries_a_request_id_and_pages_are_compressed() {
 #[test]
 fn a_body_over_64_kib_is_refused_with_413_in_json_under_api() {
     run(async {
-        let (app, _data) = app();
+        let app = app();
         let body = "x".repeat(64 * 1024 + 1);
         let request = Request::post("/api/fn/list_stages")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::CONTENT_LENGTH, body.len())
             .body(Body::from(body))
             .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
+        let response = call(&app, request).await;
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
         let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
