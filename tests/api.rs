@@ -39,6 +39,14 @@ async fn serve(stocks: &[u32]) -> Arc<Server> {
 }
 
 async fn serve_festival(festival: Festival) -> Arc<Server> {
+    let auth_options = AuthOptions {
+        hash_workers: 2,
+        ..AuthOptions::default()
+    };
+    serve_with(festival, auth_options).await
+}
+
+async fn serve_with(festival: Festival, auth_options: AuthOptions) -> Arc<Server> {
     let data = tempfile::tempdir().unwrap();
     let shop = Shop::open(
         JsonStore::open(data.path()).unwrap(),
@@ -46,10 +54,6 @@ async fn serve_festival(festival: Festival) -> Arc<Server> {
         ShopOptions::default(),
     )
     .unwrap();
-    let auth_options = AuthOptions {
-        hash_workers: 2,
-        ..AuthOptions::default()
-    };
     let auth = Arc::new(Auth::new(Arc::new(shop), auth_options).unwrap());
     let base = common::serve_locally(auth.clone()).await;
     Arc::new(Server {
@@ -302,6 +306,36 @@ fn a_fan_signs_up_buys_sees_their_tickets_and_signs_out() {
         );
         let again = server.post("/api/logout", Some(token), json!({})).await;
         assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    });
+}
+
+#[test]
+fn the_session_cookie_is_secure_when_tiket_is_served_over_https() {
+    run(async {
+        let plain = serve(&[40]).await;
+        let secure = serve_with(
+            common::festival_on_sale(&[40]),
+            AuthOptions {
+                secure_cookie: true,
+                ..AuthOptions::default()
+            },
+        )
+        .await;
+        for (server, expected) in [(&plain, false), (&secure, true)] {
+            let answer = server
+                .post(
+                    "/api/register",
+                    None,
+                    json!({"username": "iroha", "password": PASSWORD}),
+                )
+                .await;
+            let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+            assert_eq!(cookie.contains("; Secure"), expected, "{cookie}");
+            let token = answer.body["token"].as_str().unwrap();
+            let out = server.post("/api/logout", Some(token), json!({})).await;
+            let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
+            assert_eq!(cleared.contains("; Secure"), expected, "{cleared}");
+        }
     });
 }
 

@@ -41,6 +41,9 @@ pub struct AuthOptions {
     pub sign_in_burst: u32,
     /// … after which it gets one more per this period.
     pub sign_in_period: Duration,
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Turn on
+    /// whenever fans reach tiket over HTTPS, as they should in production.
+    pub secure_cookie: bool,
 }
 
 impl Default for AuthOptions {
@@ -52,6 +55,7 @@ impl Default for AuthOptions {
             hash_workers: cores.saturating_sub(1).max(1),
             sign_in_burst: 5,
             sign_in_period: Duration::from_secs(12),
+            secure_cookie: false,
         }
     }
 }
@@ -181,6 +185,32 @@ impl Auth {
             .fan_of(&token_hash(token), OffsetDateTime::now_utc())?)
     }
 
+    /// The cookie that keeps a browser signed in: HttpOnly (no script reads
+    /// it), SameSite=Lax (no other site's form sends it), and Secure when so
+    /// configured.
+    pub fn session_cookie(&self, signed_in: &SignedIn) -> Cookie<'static> {
+        let lifetime = signed_in.expires_at - OffsetDateTime::now_utc();
+        let mut cookie = self.cookie(signed_in.token.clone());
+        cookie.set_max_age(lifetime.max(time::Duration::ZERO));
+        cookie
+    }
+
+    /// A cookie that makes the browser forget its session cookie.
+    pub fn signed_out_cookie(&self) -> Cookie<'static> {
+        let mut cookie = self.cookie(String::new());
+        cookie.make_removal();
+        cookie
+    }
+
+    fn cookie(&self, value: String) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.options.secure_cookie)
+            .path("/")
+            .build()
+    }
+
     async fn open_session(&self, fan: FanName) -> Result<SignedIn, AuthError> {
         let token = new_token();
         let created_at = OffsetDateTime::now_utc();
@@ -234,29 +264,6 @@ pub fn session_token(headers: &HeaderMap) -> Result<String, AuthError> {
         .map(|cookie| cookie.value().to_owned())
         .filter(|token| !token.is_empty())
         .ok_or(AuthError::NotSignedIn)
-}
-
-/// The cookie that keeps a browser signed in: HttpOnly (no script reads it)
-/// and SameSite=Lax (no other site's form sends it).
-pub fn session_cookie(signed_in: &SignedIn) -> Cookie<'static> {
-    let lifetime = signed_in.expires_at - OffsetDateTime::now_utc();
-    Cookie::build((SESSION_COOKIE, signed_in.token.clone()))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .max_age(lifetime.max(time::Duration::ZERO))
-        .build()
-}
-
-/// A cookie that makes the browser forget its session cookie.
-pub fn signed_out_cookie() -> Cookie<'static> {
-    let mut cookie = Cookie::build((SESSION_COOKIE, ""))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .build();
-    cookie.make_removal();
-    cookie
 }
 
 /// A new session token: 256 random bits, URL-safe base64 (43 characters).

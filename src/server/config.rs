@@ -50,6 +50,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", env = "TIKET_HASH_WORKERS",
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub hash_workers: Option<u32>,
+    /// Mark the session cookie Secure (HTTPS only). Turn on when fans reach
+    /// tiket over HTTPS (directly or through a proxy), as in production.
+    #[arg(long, env = "TIKET_SECURE_COOKIE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookie: bool,
 }
 
 /// How log lines are written.
@@ -110,6 +114,7 @@ impl ServeArgs {
         let defaults = AuthOptions::default();
         let auth = AuthOptions {
             session_lifetime: time::Duration::days(self.session_days.into()),
+            secure_cookie: self.secure_cookie,
             hash_workers: self
                 .hash_workers
                 .map_or(defaults.hash_workers, |n| n as usize),
@@ -199,6 +204,11 @@ mod tests {
             "1",
             "--log-format",
             "json",
+            "--session-days",
+            "7",
+            "--hash-workers",
+            "3",
+            "--secure-cookie",
         ])
         .unwrap();
         assert_eq!(args.log_format, LogFormat::Json);
@@ -209,6 +219,12 @@ mod tests {
         assert_eq!(config.shop.limits.per_order, 100);
         assert_eq!(config.shop.limits.per_fan, 1);
         assert_eq!(config.shop.max_batch, ShopOptions::default().max_batch);
+        assert_eq!(config.auth.session_lifetime, time::Duration::days(7));
+        assert_eq!(config.auth.hash_workers, 3);
+        assert!(config.auth.secure_cookie);
+        let defaults = parse(&[]).unwrap().into_config().unwrap();
+        assert!(!defaults.auth.secure_cookie);
+        assert_eq!(defaults.auth.session_lifetime, time::Duration::days(30));
     }
 
     #[test]
@@ -221,6 +237,9 @@ mod tests {
             ("--per-fan-limit", "four"),
             ("--data-dir", ""),
             ("--log-format", "xml"),
+            ("--session-days", "0"),
+            ("--session-days", "366"),
+            ("--hash-workers", "0"),
         ] {
             let error = parse(&[&format!("{flag}={value}")])
                 .expect_err("refused")

@@ -4,14 +4,14 @@
 
 use super::views::{Credentials, SessionView};
 use super::{ApiError, ApiState, Caller, ErrorBody, JsonBody};
-use crate::server::auth::{self, SignedIn};
+use crate::server::auth::{Auth, SignedIn};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 
-fn session_answer(status: StatusCode, signed_in: SignedIn) -> impl IntoResponse {
-    let cookie = auth::session_cookie(&signed_in).to_string();
+fn session_answer(auth: &Auth, status: StatusCode, signed_in: SignedIn) -> impl IntoResponse {
+    let cookie = auth.session_cookie(&signed_in).to_string();
     let view = SessionView {
         username: signed_in.fan.as_str().to_owned(),
         token: signed_in.token,
@@ -44,7 +44,7 @@ pub async fn register(
         .register(&credentials.username, &credentials.password)
         .await?;
     tracing::info!(fan = %signed_in.fan.as_str(), "signed up");
-    Ok(session_answer(StatusCode::CREATED, signed_in))
+    Ok(session_answer(&state.auth, StatusCode::CREATED, signed_in))
 }
 
 /// Signs in with a name and password.
@@ -67,7 +67,7 @@ pub async fn login(
         .auth
         .sign_in(&credentials.username, &credentials.password)
         .await?;
-    Ok(session_answer(StatusCode::OK, signed_in))
+    Ok(session_answer(&state.auth, StatusCode::OK, signed_in))
 }
 
 /// Ends the session the request carries.
@@ -82,7 +82,7 @@ pub async fn logout(
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
     state.auth.sign_out(&caller.token).await?;
-    let cookie = auth::signed_out_cookie().to_string();
+    let cookie = state.auth.signed_out_cookie().to_string();
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(header::SET_COOKIE, cookie)]),
