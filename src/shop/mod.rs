@@ -24,7 +24,7 @@ mod keyed;
 
 use crate::domain::{
     AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing,
-    IdempotencyKey, Inventory, Order, Stage, StageId, Ticket,
+    IdempotencyKey, Inventory, Order, StageId, Ticket, Yen,
 };
 use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
 use keyed::KeyedOrders;
@@ -164,9 +164,12 @@ impl Shop {
         self.inventory().listing()
     }
 
-    /// One stage of the festival.
-    pub fn stage(&self, id: StageId) -> Option<Stage> {
-        self.inventory().festival().stage(id).cloned()
+    /// The price of one ticket for a stage.
+    pub fn price_of(&self, id: StageId) -> Option<Yen> {
+        self.inventory()
+            .festival()
+            .stage(id)
+            .map(|stage| stage.price)
     }
 
     /// This fan's tickets, oldest first.

@@ -134,26 +134,18 @@ impl From<AuthError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => {
-                let text = e.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize the JSON body into the target type: ")
-                    .unwrap_or(&text);
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    format!("the request body does not fit: {detail}"),
-                )
-            }
-            JsonRejection::JsonSyntaxError(e) => {
-                let text = e.body_text();
-                let detail = text
-                    .strip_prefix("Failed to parse the request body as JSON: ")
-                    .unwrap_or(&text);
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("the request body is not valid JSON: {detail}"),
-                )
-            }
+            JsonRejection::JsonDataError(e) => reworded(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &e.body_text(),
+                "Failed to deserialize the JSON body into the target type: ",
+                "the request body does not fit: ",
+            ),
+            JsonRejection::JsonSyntaxError(e) => reworded(
+                StatusCode::BAD_REQUEST,
+                &e.body_text(),
+                "Failed to parse the request body as JSON: ",
+                "the request body is not valid JSON: ",
+            ),
             JsonRejection::MissingJsonContentType(_) => ApiError::not_json(),
             JsonRejection::BytesRejection(e) => e.into(),
             other => ApiError::new(other.status(), other.body_text()),
@@ -184,15 +176,20 @@ impl From<BytesRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        let text = rejection.body_text();
-        let detail = text
-            .strip_prefix("Failed to deserialize query string: ")
-            .unwrap_or(&text);
-        ApiError::new(
+        reworded(
             StatusCode::BAD_REQUEST,
-            format!("the query string does not fit: {detail}"),
+            &rejection.body_text(),
+            "Failed to deserialize query string: ",
+            "the query string does not fit: ",
         )
     }
+}
+
+/// An axum rejection's text with its own opening replaced by ours; the rest
+/// (serde's detail: which field, what was expected, where) is kept.
+fn reworded(status: StatusCode, text: &str, axum_opening: &str, opening: &str) -> ApiError {
+    let detail = text.strip_prefix(axum_opening).unwrap_or(text);
+    ApiError::new(status, format!("{opening}{detail}"))
 }
 
 /// A JSON request body, like axum's `Json`, whose every rejection is an

@@ -95,8 +95,8 @@ pub async fn buy_tickets(
         "sold"
     );
     let price = shop
-        .stage(StageId(request.stage_id))
-        .map_or(0, |stage| stage.price.0);
+        .price_of(StageId(request.stage_id))
+        .map_or(0, |yen| yen.0);
     let view = PurchaseView {
         total_price: price * purchase.tickets.len() as u64,
         tickets: purchase.tickets.iter().map(TicketView::from).collect(),
