@@ -130,6 +130,17 @@ impl Server {
         answer.body["token"].as_str().unwrap().to_owned()
     }
 
+    /// Buys `qty` tickets of stage 1 under an idempotency key.
+    async fn keyed_buy(&self, token: &str, key: &str, qty: u32) -> Answer {
+        let request = self
+            .http
+            .post(self.url("/api/buy-tickets"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"stage_id": 1, "qty": qty}));
+        self.send(request).await
+    }
+
     async fn buy(&self, token: &str, stage: u32, qty: u32) -> Answer {
         self.post(
             "/api/buy-tickets",
@@ -344,13 +355,7 @@ fn accounts_and_sessions_survive_a_restart() {
     run(async {
         let server = serve(&[40]).await;
         let token = server.fan("miko").await;
-        let request = server
-            .http
-            .post(server.url("/api/buy-tickets"))
-            .bearer_auth(&token)
-            .header("Idempotency-Key", "k-1")
-            .json(&json!({"stage_id": 1, "qty": 1}));
-        let bought = server.send(request).await;
+        let bought = server.keyed_buy(&token, "k-1", 1).await;
         assert_eq!(bought.status, StatusCode::CREATED);
         // Another shop opened on a copy of the folder knows the fan and the session.
         let copy = tempfile::tempdir().unwrap();
@@ -485,6 +490,52 @@ fn sign_up_refuses_taken_names_and_unacceptable_names_or_passwords() {
                 "{body}: {}",
                 answer.error()
             );
+        }
+        // Bodies that are not JSON objects, on both account endpoints.
+        for path in ["/api/register", "/api/login"] {
+            let raw = |content_type: &str, body: &str| {
+                server
+                    .http
+                    .post(server.url(path))
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(body.to_owned())
+            };
+            let huge = format!("{{\"username\": \"{}\"}}", "x".repeat(20_000));
+            for (request, status, message) in [
+                (
+                    raw("application/json", ""),
+                    StatusCode::BAD_REQUEST,
+                    "the request body is empty",
+                ),
+                (
+                    raw("application/json", "{\"username\": "),
+                    StatusCode::BAD_REQUEST,
+                    "not valid JSON",
+                ),
+                (
+                    raw("text/plain", "{}"),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type: application/json",
+                ),
+                (
+                    raw("application/json", &huge),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "larger than",
+                ),
+                (
+                    raw("application/json", "null"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid type: null",
+                ),
+            ] {
+                let answer = server.send(request).await;
+                assert_eq!(answer.status, status, "{path}: {}", answer.body);
+                assert!(
+                    answer.error().contains(message),
+                    "{path}: {}",
+                    answer.error()
+                );
+            }
         }
         assert_eq!(server.folder(), before, "a refused sign-up writes nothing");
     });
@@ -932,24 +983,16 @@ fn a_retried_buy_with_the_same_key_answers_the_first_tickets_and_buys_once() {
     run(async {
         let server = serve(&[40]).await;
         let token = server.fan("lamy").await;
-        let keyed = |key: &str, qty: u32| {
-            server
-                .http
-                .post(server.url("/api/buy-tickets"))
-                .bearer_auth(&token)
-                .header("Idempotency-Key", key)
-                .json(&json!({"stage_id": 1, "qty": qty}))
-        };
-        let first = server.send(keyed("order-1", 2)).await;
+        let first = server.keyed_buy(&token, "order-1", 2).await;
         assert_eq!(first.status, StatusCode::CREATED);
         assert!(!first.headers.contains_key("idempotent-replayed"));
-        let retry = server.send(keyed("order-1", 2)).await;
+        let retry = server.keyed_buy(&token, "order-1", 2).await;
         assert_eq!(retry.status, StatusCode::CREATED);
         assert_eq!(retry.headers["idempotent-replayed"], "true");
         assert_eq!(ids(&retry), ids(&first));
         assert_eq!(server.remaining(1).await, 38, "bought once");
 
-        let misuse = server.send(keyed("order-1", 1)).await;
+        let misuse = server.keyed_buy(&token, "order-1", 1).await;
         assert_eq!(misuse.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(misuse.error().contains("already used for another order"));
 
@@ -957,15 +1000,7 @@ fn a_retried_buy_with_the_same_key_answers_the_first_tickets_and_buys_once() {
         let copies: Vec<_> = (0..20)
             .map(|_| {
                 let (server, token) = (server.clone(), token.clone());
-                tokio::spawn(async move {
-                    let request = server
-                        .http
-                        .post(server.url("/api/buy-tickets"))
-                        .bearer_auth(token)
-                        .header("Idempotency-Key", "order-2")
-                        .json(&json!({"stage_id": 1, "qty": 1}));
-                    server.send(request).await
-                })
+                tokio::spawn(async move { server.keyed_buy(&token, "order-2", 1).await })
             })
             .collect();
         let mut answers = Vec::new();
@@ -979,16 +1014,7 @@ fn a_retried_buy_with_the_same_key_answers_the_first_tickets_and_buys_once() {
 
         // Keys are per fan: another fan's "order-1" is their own order.
         let other = server.fan("botan").await;
-        let theirs = server
-            .send(
-                server
-                    .http
-                    .post(server.url("/api/buy-tickets"))
-                    .bearer_auth(&other)
-                    .header("Idempotency-Key", "order-1")
-                    .json(&json!({"stage_id": 1, "qty": 2})),
-            )
-            .await;
+        let theirs = server.keyed_buy(&other, "order-1", 2).await;
         assert_eq!(theirs.status, StatusCode::CREATED);
         assert_ne!(ids(&theirs), ids(&first));
         assert_eq!(server.saved_ticket_ids().len(), 5);
