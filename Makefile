@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-e2e watch wasm-size bench-store bench-signin clean
+.PHONY: setup build run test test-rust test-e2e watch wasm-size bench-store bench-signin bench-rush clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -48,6 +48,11 @@ bench-store:
 ## Benchmark: buys over HTTP alone vs during a storm of sign-ins (argon2id) (not a test).
 bench-signin:
 	cargo bench --features ssr --bench signin_storm
+
+## Benchmark: the release server over real HTTP vs a bare-axum baseline, sustained buys and a
+## 10,000-fan rush (not a test). Cargo builds the release `tiket` binary the benchmark starts.
+bench-rush:
+	cargo bench --features ssr --bench rush
 
 clean:
 	cargo clean
