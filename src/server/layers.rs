@@ -27,6 +27,7 @@ use axum::{
 };
 use std::any::Any;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{CompressionLayer, CompressionLevel},
@@ -58,23 +59,29 @@ pub fn with_layers(app: Router) -> Router {
 }
 
 /// [`with_layers`] with another timeout, so tests need not wait 30 s.
+///
+/// The layers wrap the router once, as one service behind a router with only
+/// a fallback. (`Router::layer` would wrap every route in each layer, boxed,
+/// and axum clones a route's whole stack, box by box, for every request.)
 fn layers(app: Router, timeout: Duration) -> Router {
-    // `Router::layer` wraps everything added before it, so the last layer
-    // here is the outermost: the list in the module comment, read upwards.
-    app.layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(timeout, deadline))
-        .layer(CatchPanicLayer::custom(answer_panic))
-        .layer(middleware::map_response(json_under_api))
-        // Brotli's default (quality 11) is meant for files compressed once;
-        // 4 is quick enough for every response and still much smaller.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+    // Outermost first: the list in the module comment, read downwards.
+    let layered = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Brotli's default (quality 11) is meant for files compressed once;
+        // 4 is quick enough for every response and still much smaller.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(middleware::map_response(json_under_api))
+        .layer(CatchPanicLayer::custom(answer_panic))
+        .layer(middleware::from_fn_with_state(timeout, deadline))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .service(app);
+    Router::new().fallback_service(layered)
 }
 
 /// The span every log line of a request is written in.
@@ -138,7 +145,12 @@ fn layer_error(status: StatusCode, sentence: String) -> Response {
 /// Rewrites the layers' errors as `{"error": "<sentence>"}` under `/api` (and
 /// a too-large body's 413, whichever part made it, in a sentence everywhere).
 /// Every other response passes untouched.
-async fn json_under_api(uri: Uri, response: Response) -> Response {
+async fn json_under_api<B>(uri: Uri, response: axum::http::Response<B>) -> Response
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let response = response.map(Body::new);
     let status = response.status();
     let sentence = match response.extensions().get::<LayerError>() {
         Some(LayerError(sentence)) => sentence.clone(),
