@@ -59,6 +59,8 @@ const BUY_CONNECTIONS: [usize; 2] = [64, 256];
 const WARM_UP: Duration = Duration::from_secs(1);
 /// Connections opened at once before the rush (below the listen backlog).
 const CONNECTING_AT_ONCE: usize = 256;
+/// Linux's USER_HZ, the unit of CPU times in /proc/<pid>/stat.
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 /// The hidden first argument that makes this binary the baseline server.
 const BASELINE_ARG: &str = "--rush-baseline-server";
 
@@ -79,6 +81,9 @@ fn main() {
     std::fs::create_dir_all(&out_dir).expect("target/rush");
     let scratch = tempfile::tempdir_in(tmp).expect("a scratch folder");
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let load: String = std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
 
     let fans = Arc::new(make_fans(FANS));
     let now = OffsetDateTime::now_utc();
@@ -91,7 +96,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    let (rows, rush, sustained_rss) = runtime.block_on(async {
+    let (rows, (baseline_rush, baseline_rss), rush, sustained_rss) = runtime.block_on(async {
         let mut rows = Vec::new();
         // Buys are 1–2 tickets by fans taking turns; the per-fan limit is
         // lifted so fans can keep buying from the large stock.
@@ -99,25 +104,28 @@ fn main() {
         let (content_type, stages_json) = fetch_stages(tiket.addr).await;
         let baseline = Server::baseline(scratch.path(), &content_type, &stages_json).await;
         let stages = || Load::Get { path: "/api/stages" };
-        rows.push(sustained("baseline: bare axum, same bytes", baseline.addr, BROWSE_CONNECTIONS, stages(), seconds).await);
+        rows.push(sustained("baseline: bare axum, same bytes", &baseline, BROWSE_CONNECTIONS, stages(), seconds).await);
+        let baseline_rush = baseline_rush(&baseline, FANS).await;
         drop(baseline);
-        rows.push(sustained("browse: GET /api/stages", tiket.addr, BROWSE_CONNECTIONS, stages(), seconds).await);
-        rows.push(sustained("browse: GET / (SSR page)", tiket.addr, BROWSE_CONNECTIONS, Load::Get { path: "/" }, seconds).await);
+        rows.push(sustained("browse: GET /api/stages", &tiket, BROWSE_CONNECTIONS, stages(), seconds).await);
+        rows.push(sustained("browse: GET / (SSR page)", &tiket, BROWSE_CONNECTIONS, Load::Get { path: "/" }, seconds).await);
         for connections in BUY_CONNECTIONS {
             let name = format!("buy: durable, {connections} conns");
             let load = Load::Buy { fans: fans.clone(), next: Arc::new(AtomicUsize::new(0)) };
-            rows.push(sustained(&name, tiket.addr, connections, load, seconds).await);
+            rows.push(sustained(&name, &tiket, connections, load, seconds).await);
         }
         let sustained_rss = tiket.peak_rss_mb();
         tiket.stop();
         let rush = rush(&rush_dir, &fans).await;
-        (rows, rush, sustained_rss)
+        (rows, baseline_rush, rush, sustained_rss)
     });
     let verified = verify_saved(&rush_dir);
 
     let svg = out_dir.join("latency.svg");
-    plot(&svg, &rows, &rush);
-    let summary = summary(&rows, &rush, &verified, sustained_rss, seconds, cores);
+    let all_rows: Vec<&Row> = rows.iter().chain([&baseline_rush, &rush.row]).collect();
+    plot(&svg, &all_rows);
+    let memory = Memory { rush: rush.peak_rss_mb, sustained: sustained_rss, baseline: baseline_rss };
+    let summary = summary(&all_rows, &rush, &verified, &memory, seconds, cores, &load);
     println!("\n{summary}");
     let results = out_dir.join("results.txt");
     std::fs::write(&results, &summary).expect("results.txt");
@@ -213,7 +221,7 @@ impl Server {
             .args(flags)
             // Leptos.toml is read from the working directory.
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", std::env::var("TIKET_BENCH_SERVER_LOG").unwrap_or_else(|_| "info".into()))
             .env_remove("TIKET_LOG_FORMAT")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("the log file"))
@@ -276,6 +284,16 @@ impl Server {
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         format!("last log lines ({}):\n{}", log.display(), lines[lines.len().saturating_sub(20)..].join("\n"))
+    }
+
+    /// CPU time (user and system) the server has used so far, in seconds.
+    fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("/proc/<pid>/stat");
+        // After the command name in parentheses: state is field 3, utime 14, stime 15.
+        let fields: Vec<&str> = stat.rsplit_once(')').expect("a stat line").1.split_whitespace().collect();
+        let ticks: f64 = fields[11].parse::<f64>().expect("utime") + fields[12].parse::<f64>().expect("stime");
+        ticks / CLOCK_TICKS_PER_SECOND
     }
 
     /// The server's peak resident memory so far (VmHWM), in MB.
@@ -425,11 +443,18 @@ struct Row {
     latencies: Histogram<u64>,
     errors: u64,
     seconds: f64,
+    /// CPU time the server process used meanwhile, in seconds.
+    server_cpu: f64,
 }
 
 impl Row {
     fn per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.seconds
+    }
+    /// Server CPU time per answered request, in µs: what a request costs
+    /// the server, whatever else runs on the machine.
+    fn cpu_us(&self) -> f64 {
+        self.server_cpu * 1e6 / self.latencies.len().max(1) as f64
     }
     fn ms(&self, quantile: f64) -> f64 {
         self.latencies.value_at_quantile(quantile) as f64 / 1e3
@@ -454,7 +479,8 @@ fn bar(length: u64, prefix: &str) -> ProgressBar {
 /// `connections` tasks, each on its own keep-alive connection, send
 /// requests back to back for `WARM_UP` and then `seconds` more; only the
 /// second part is measured.
-async fn sustained(name: &str, addr: SocketAddr, connections: usize, load: Load, seconds: u64) -> Row {
+async fn sustained(name: &str, server: &Server, connections: usize, load: Load, seconds: u64) -> Row {
+    let addr = server.addr;
     let progress = bar((WARM_UP.as_secs() + seconds) * 10, name);
     let mut opened = Vec::with_capacity(connections);
     for _ in 0..connections {
@@ -495,8 +521,12 @@ async fn sustained(name: &str, addr: SocketAddr, connections: usize, load: Load,
         })
         .collect();
     let started = Instant::now();
+    let mut cpu_from = None;
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_millis(100)).await;
+        if cpu_from.is_none() && Instant::now() >= measured_from {
+            cpu_from = Some(server.cpu_seconds());
+        }
         let elapsed = started.elapsed().as_secs_f64();
         progress.set_position((elapsed * 10.0) as u64);
         progress.set_message(format!(
@@ -504,12 +534,14 @@ async fn sustained(name: &str, addr: SocketAddr, connections: usize, load: Load,
             answered.load(Ordering::Relaxed) as f64 / elapsed
         ));
     }
+    let cpu = server.cpu_seconds() - cpu_from.unwrap_or_default();
     let mut row = Row {
         name: name.to_owned(),
         connections,
         latencies: new_histogram(),
         errors: 0,
         seconds: seconds as f64,
+        server_cpu: cpu,
     };
     for task in tasks {
         let (latencies, errors) = task.await.expect("a load task");
@@ -527,31 +559,28 @@ async fn sustained(name: &str, addr: SocketAddr, connections: usize, load: Load,
 // ---------------------------------------------------------------------------
 // The rush.
 
-/// What the rush did, besides its row.
-struct Rush {
-    row: Row,
-    /// Latency from the release to each answer, in µs.
-    since_release: Histogram<u64>,
-    sold: u64,
-    sold_out: u64,
-    other_errors: u64,
-    left_after: Vec<u64>,
-    peak_rss_mb: f64,
-}
+/// One fan's answer: status, body, latency from sending, and from the release.
+type Answer = Result<(StatusCode, Bytes, Duration, Duration), String>;
 
-/// 10,000 fans connect, each on a connection of their own, and wait; then
-/// all are released at once and send one buy of 1 ticket (fan i for stage
-/// 1 + i % 4). A fresh server, so its peak memory is the rush's alone.
-async fn rush(data_dir: &Path, fans: &Arc<Vec<Fan>>) -> Rush {
-    let tiket = Server::tiket(data_dir, &[]).await;
-    let addr = tiket.addr;
-    let progress = bar(fans.len() as u64, "rush: connecting fans");
+/// `count` clients connect, each on a connection of its own (as fans'
+/// browsers do), and wait; then all are released at once and send one
+/// request each. The row has their latencies from sending; also returned:
+/// each answer, and the latencies from the release.
+async fn release_at_once(
+    name: &str,
+    server: &Server,
+    count: usize,
+    request: impl Fn(usize) -> Request<Full<Bytes>> + Send + Sync + 'static,
+) -> (Row, Histogram<u64>, Vec<Answer>) {
+    let addr = server.addr;
+    let request = Arc::new(request);
+    let progress = bar(count as u64, &format!("{name}: connecting"));
     let connected = Arc::new(AtomicUsize::new(0));
     let connecting = Arc::new(tokio::sync::Semaphore::new(CONNECTING_AT_ONCE));
     let (release, released) = tokio::sync::watch::channel(None::<Instant>);
-    let tasks: Vec<_> = (0..fans.len())
+    let tasks: Vec<_> = (0..count)
         .map(|i| {
-            let (fans, connected, connecting) = (fans.clone(), connected.clone(), connecting.clone());
+            let (request, connected, connecting) = (request.clone(), connected.clone(), connecting.clone());
             let mut released = released.clone();
             tokio::spawn(async move {
                 let connection = {
@@ -567,77 +596,124 @@ async fn rush(data_dir: &Path, fans: &Arc<Vec<Fan>>) -> Rush {
                     .expect("a release time");
                 let mut connection = connection?;
                 let sent = Instant::now();
-                let answer = exchange(&mut connection, buy(addr, &fans[i], 1 + i % 4, 1)).await;
+                let answer = exchange(&mut connection, request(i)).await;
                 let answered = Instant::now();
-                let (status, _, body) = answer.map_err(|e| format!("buy: {e}"))?;
+                let (status, _, body) = answer.map_err(|e| format!("no answer: {e}"))?;
                 Ok::<_, String>((status, body, answered - sent, answered - at))
             })
         })
         .collect();
-    while connected.load(Ordering::Relaxed) < fans.len() {
+    while connected.load(Ordering::Relaxed) < count {
         progress.set_position(connected.load(Ordering::Relaxed) as u64);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    progress.finish_with_message("all connected; releasing");
-    let progress = bar(fans.len() as u64, "rush: fans answered");
+    progress.finish_with_message("all connected; releasing them at once");
+    let progress = bar(count as u64, &format!("{name}: answered"));
+    let cpu_before = server.cpu_seconds();
     let at = Instant::now();
-    release.send(Some(at)).expect("fans waiting");
-    let mut rush = Rush {
-        row: Row {
-            name: format!("rush: {} fans on 4 x 40", fans.len()),
-            connections: fans.len(),
-            latencies: new_histogram(),
-            errors: 0,
-            seconds: 0.0,
-        },
-        since_release: new_histogram(),
-        sold: 0,
-        sold_out: 0,
-        other_errors: 0,
-        left_after: Vec::new(),
-        peak_rss_mb: 0.0,
-    };
+    release.send(Some(at)).expect("clients waiting");
+    let mut answers = Vec::with_capacity(count);
     for task in tasks {
+        answers.push(task.await.expect("a client task"));
         progress.inc(1);
-        match task.await.expect("a fan task") {
-            Ok((status, body, latency, since_release)) => {
-                rush.row.latencies.saturating_record(latency.as_micros() as u64);
-                rush.since_release.saturating_record(since_release.as_micros() as u64);
-                let text = String::from_utf8_lossy(&body);
-                if status == StatusCode::CREATED {
-                    let answer: serde_json::Value =
-                        serde_json::from_slice(&body).expect("a purchase in JSON");
-                    rush.sold += answer["tickets"].as_array().map_or(0, |t| t.len() as u64);
-                } else if status == StatusCode::CONFLICT && text.contains("sold out") {
-                    rush.sold_out += 1;
-                } else {
-                    rush.other_errors += 1;
-                    eprintln!("unexpected answer {status}: {text}");
-                }
+    }
+    let server_cpu = server.cpu_seconds() - cpu_before;
+    let (mut latencies, mut since_release) = (new_histogram(), new_histogram());
+    for (_, _, latency, since) in answers.iter().flatten() {
+        latencies.saturating_record(latency.as_micros() as u64);
+        since_release.saturating_record(since.as_micros() as u64);
+    }
+    let last = Duration::from_micros(since_release.max()).as_secs_f64();
+    progress.finish_with_message(format!("last answer {:.0} ms after the release", last * 1e3));
+    let row = Row {
+        name: name.to_owned(),
+        connections: count,
+        latencies,
+        errors: 0,
+        seconds: last,
+        server_cpu,
+    };
+    (row, since_release, answers)
+}
+
+/// The baseline under the rush's shape: as many clients, released at once,
+/// each asking `GET /api/stages` once. The HTTP stack's own limit for a rush.
+async fn baseline_rush(baseline: &Server, count: usize) -> (Row, f64) {
+    let addr = baseline.addr;
+    let (mut row, _, answers) =
+        release_at_once("baseline: all at once", baseline, count, move |_| get(addr, "/api/stages")).await;
+    row.name = format!("baseline: {count} clients at once");
+    row.errors = answers
+        .iter()
+        .filter(|answer| !matches!(answer, Ok((StatusCode::OK, ..))))
+        .count() as u64;
+    (row, baseline.peak_rss_mb())
+}
+
+/// What the rush did, besides its row.
+struct Rush {
+    row: Row,
+    /// Latency from the release to each answer, in µs.
+    since_release: Histogram<u64>,
+    sold: u64,
+    sold_out: u64,
+    other_errors: u64,
+    left_after: Vec<u64>,
+    peak_rss_mb: f64,
+}
+
+/// The rush on a fresh server (so its peak memory is the rush's alone):
+/// every fan released at once buys 1 ticket, fan i for stage 1 + i % 4.
+async fn rush(data_dir: &Path, fans: &Arc<Vec<Fan>>) -> Rush {
+    let tiket = Server::tiket(data_dir, &[]).await;
+    let addr = tiket.addr;
+    let buyers = fans.clone();
+    let (mut row, since_release, answers) = release_at_once("rush", &tiket, fans.len(), move |i| {
+        buy(addr, &buyers[i], 1 + i % 4, 1)
+    })
+    .await;
+    row.name = format!("rush: {} fans on 4 x 40", fans.len());
+    let (mut sold, mut sold_out, mut other_errors) = (0, 0, 0);
+    for answer in answers {
+        match answer {
+            Ok((StatusCode::CREATED, body, ..)) => {
+                let answer: serde_json::Value =
+                    serde_json::from_slice(&body).expect("a purchase in JSON");
+                sold += answer["tickets"].as_array().map_or(0, |t| t.len() as u64);
+            }
+            Ok((StatusCode::CONFLICT, body, ..)) if String::from_utf8_lossy(&body).contains("sold out") => {
+                sold_out += 1;
+            }
+            Ok((status, body, ..)) => {
+                other_errors += 1;
+                eprintln!("unexpected answer {status}: {}", String::from_utf8_lossy(&body));
             }
             Err(error) => {
-                rush.other_errors += 1;
+                other_errors += 1;
                 eprintln!("a fan got no answer: {error}");
             }
         }
     }
-    rush.row.seconds = Duration::from_micros(rush.since_release.max()).as_secs_f64();
-    rush.row.errors = rush.other_errors;
-    progress.finish_with_message(format!(
-        "last answer {:.0} ms after the release",
-        rush.row.seconds * 1e3
-    ));
+    row.errors = other_errors;
     let (_, stages) = fetch_stages(addr).await;
     let stages: serde_json::Value = serde_json::from_slice(&stages).expect("stages in JSON");
-    rush.left_after = stages
+    let left_after = stages
         .as_array()
         .expect("a list of stages")
         .iter()
         .map(|stage| stage["ticket_stock"].as_u64().expect("a stock"))
         .collect();
-    rush.peak_rss_mb = tiket.peak_rss_mb();
+    let peak_rss_mb = tiket.peak_rss_mb();
     tiket.stop();
-    rush
+    Rush {
+        row,
+        since_release,
+        sold,
+        sold_out,
+        other_errors,
+        left_after,
+        peak_rss_mb,
+    }
 }
 
 /// The rush's data folder read back after the server stopped.
@@ -670,32 +746,41 @@ fn verify_saved(folder: &Path) -> Verified {
 // ---------------------------------------------------------------------------
 // The summary and the plot.
 
+/// Peak resident memory of each server, in MB.
+struct Memory {
+    rush: f64,
+    sustained: f64,
+    baseline: f64,
+}
+
 fn summary(
-    rows: &[Row],
+    rows: &[&Row],
     rush: &Rush,
     verified: &Verified,
-    sustained_rss_mb: f64,
+    memory: &Memory,
     seconds: u64,
     cores: usize,
+    load: &str,
 ) -> String {
     let mut out = String::new();
     let w = &mut out;
     let _ = writeln!(
         w,
-        "tiket rush benchmark: real release server over HTTP/1.1 keep-alive; {seconds} s per row after 1 s warm-up\n\
-         {cores} cores shared by the server and the load generator (one machine); latencies in ms"
+        "tiket rush benchmark: the release server over HTTP/1.1 keep-alive; {seconds} s per row after 1 s of warm-up.\n\
+         {cores} cores shared by the server and the load generator (one machine; load average before the run {load}).\n\
+         Latencies in ms, from sending to the whole answer; server CPU: the server process's CPU time per answer."
     );
     let _ = writeln!(w);
     let _ = writeln!(
         w,
-        "{:<32} | {:>5} | {:>8} | {:>8} | {:>7} | {:>7} | {:>7} | {:>6}",
-        "row", "conns", "requests", "req/s", "p50", "p99", "p999", "errors"
+        "{:<32} | {:>5} | {:>8} | {:>8} | {:>7} | {:>7} | {:>7} | {:>6} | {:>10}",
+        "row", "conns", "requests", "req/s", "p50", "p99", "p999", "errors", "server CPU"
     );
-    let _ = writeln!(w, "{}", "-".repeat(100));
-    for row in rows.iter().chain([&rush.row]) {
+    let _ = writeln!(w, "{}", "-".repeat(113));
+    for row in rows {
         let _ = writeln!(
             w,
-            "{:<32} | {:>5} | {:>8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6}",
+            "{:<32} | {:>5} | {:>8} | {:>8.0} | {:>7.2} | {:>7.2} | {:>7.2} | {:>6} | {:>7.1} µs",
             row.name,
             row.connections,
             row.latencies.len(),
@@ -704,6 +789,7 @@ fn summary(
             row.ms(0.99),
             row.ms(0.999),
             row.errors,
+            row.cpu_us(),
         );
     }
     let since = |q: f64| rush.since_release.value_at_quantile(q) as f64 / 1e3;
@@ -713,7 +799,7 @@ fn summary(
         "rush: sold {} (must be 160), sold-out answers {} (must be {}), other errors {} (must be 0);\n\
          \x20     answered after the release: p50 {:.1} ms, p99 {:.1} ms, last {:.1} ms; tickets left per stage {:?}\n\
          \x20     saved after the server stopped: {} tickets, {} distinct fans, per stage {:?}\n\
-         \x20     server peak RSS {:.1} MB (the sustained server: {:.1} MB)",
+         \x20     server peak RSS {:.1} MB (the sustained rows' server: {:.1} MB; bare axum after its rows: {:.1} MB)",
         rush.sold,
         rush.sold_out,
         rush.row.connections - 160,
@@ -725,13 +811,14 @@ fn summary(
         verified.tickets,
         verified.distinct_fans,
         verified.per_stage,
-        rush.peak_rss_mb,
-        sustained_rss_mb,
+        memory.rush,
+        memory.sustained,
+        memory.baseline,
     );
     let rate = |prefix: &str| {
         rows.iter()
             .find(|row| row.name.starts_with(prefix))
-            .map_or(f64::NAN, Row::per_second)
+            .map_or(f64::NAN, |row| row.per_second())
     };
     let (baseline, browse) = (rate("baseline"), rate("browse: GET /api/stages"));
     let verdict = |met: bool| if met { "met" } else { "MISSED" };
@@ -759,16 +846,15 @@ fn summary(
     let _ = writeln!(
         w,
         "  rush server peak RSS                {:>6.1} MB  goal <= 150 MB  {}",
-        rush.peak_rss_mb,
-        verdict(rush.peak_rss_mb <= 150.0)
+        memory.rush,
+        verdict(memory.rush <= 150.0)
     );
     out
 }
 
 /// Latency against percentile, one line per row, on log scales.
-fn plot(path: &Path, rows: &[Row], rush: &Rush) {
+fn plot(path: &Path, all: &[&Row]) {
     use plotters::prelude::*;
-    let all: Vec<&Row> = rows.iter().chain([&rush.row]).collect();
     // x is the number of nines: 1 is p90, 2 p99, 3 p99.9.
     let max_nines = 4.0;
     let curve = |row: &Row| -> Vec<(f64, f64)> {
