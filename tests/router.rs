@@ -108,8 +108,8 @@ fn the_server_function_answers_the_listing_in_json() {
             content_type.starts_with("application/json"),
             "{content_type}"
         );
-        let listing: tiket::domain::inventory::FestivalListing =
-            serde_json::from_str(&body).unwrap();
+        let programme: tiket::api::stages::Programme = serde_json::from_str(&body).unwrap();
+        let listing = programme.listing;
         assert_eq!(listing.stages.len(), 4);
         assert!(listing
             .stages
@@ -217,6 +217,35 @@ fn a_body_over_64_kib_is_refused_with_413_in_json_under_api() {
         assert_eq!(
             error["error"],
             "the request body is larger than the server accepts (64 KiB)"
+        );
+    });
+}
+
+#[test]
+fn every_page_answers_with_its_status() {
+    run(async {
+        let app = app();
+        for (uri, status, text) in [
+            ("/", StatusCode::OK, "Honeyworks Stage"),
+            ("/stages/3", StatusCode::OK, "Sign in to buy"),
+            ("/sign-in?next=/stages/3", StatusCode::OK, "User name"),
+            ("/sign-up", StatusCode::OK, "Create account"),
+            ("/stages/999", StatusCode::NOT_FOUND, "The festival has no stage 999."),
+        ] {
+            let (got, _, body) = send(&app, Method::GET, uri).await;
+            assert_eq!(got, status, "{uri}");
+            assert!(body.contains(text), "{uri} should contain {text:?}");
+        }
+        // Signed out, My tickets sends the fan to sign in and back.
+        let request = Request::get("/my-tickets")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap();
+        let response = call(&app, request).await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/sign-in?next=/my-tickets"
         );
     });
 }

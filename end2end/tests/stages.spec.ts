@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { collectBrowserErrors, screenshot } from "./helpers";
+import { collectBrowserErrors } from "./helpers";
 
 const STAGES = [
   { name: "Stage 1", day: "Day 1" },
@@ -56,18 +56,3 @@ test("the page hydrates: the day filter appears and filters stages", async ({ pa
   for (const { name } of STAGES) await expect(stageCard(page, name)).toBeVisible();
   expect(errors).toEqual([]);
 });
-
-for (const [label, size] of [
-  ["phone-360", { width: 360, height: 780 }],
-  ["desktop-1280", { width: 1280, height: 900 }],
-] as const) {
-  test(`screenshot of the stage list at ${label}`, async ({ page }, testInfo) => {
-    await page.setViewportSize(size);
-    await page.goto("/");
-    await expect(page.locator("[data-hydrated=true]")).toBeVisible();
-    // Nothing may overflow sideways on a phone.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, testInfo, `stages-${label}`);
-  });
-}
