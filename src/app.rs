@@ -6,8 +6,8 @@ use crate::components::clock::{provide_hydrated, use_hydrated};
 use crate::components::notice::ErrorNotice;
 use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::pages::{
-    my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage,
-    sign_up::SignUpPage, stage::StagePage, stage_list::StageListPage,
+    my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
+    stage::StagePage, stage_list::StageListPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

@@ -230,7 +230,11 @@ fn every_page_answers_with_its_status() {
             ("/stages/3", StatusCode::OK, "Sign in to buy"),
             ("/sign-in?next=/stages/3", StatusCode::OK, "User name"),
             ("/sign-up", StatusCode::OK, "Create account"),
-            ("/stages/999", StatusCode::NOT_FOUND, "The festival has no stage 999."),
+            (
+                "/stages/999",
+                StatusCode::NOT_FOUND,
+                "The festival has no stage 999.",
+            ),
         ] {
             let (got, _, body) = send(&app, Method::GET, uri).await;
             assert_eq!(got, status, "{uri}");
@@ -247,5 +251,35 @@ fn every_page_answers_with_its_status() {
             response.headers()[header::LOCATION],
             "/sign-in?next=/my-tickets"
         );
+    });
+}
+
+#[test]
+fn live_stock_events_start_with_every_stages_stock() {
+    use futures_util::StreamExt;
+    run(async {
+        let app = app();
+        let request = Request::get("/events/stock").body(Body::empty()).unwrap();
+        let response = call(&app, request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/event-stream"
+        );
+        let mut body = response.into_body().into_data_stream();
+        let first = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("the first event comes at once")
+            .expect("a frame")
+            .expect("bytes");
+        let text = String::from_utf8(first.to_vec()).unwrap();
+        let data = text
+            .lines()
+            .find_map(|line| line.strip_prefix("data: "))
+            .unwrap_or_else(|| panic!("no data line in {text:?}"));
+        assert!(text.starts_with("event: stock\n"), "{text:?}");
+        let levels: Vec<tiket::domain::StockLevel> = serde_json::from_str(data).unwrap();
+        assert_eq!(levels.len(), 4);
+        assert!(levels.iter().all(|level| level.remaining <= 40));
     });
 }

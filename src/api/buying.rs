@@ -90,8 +90,70 @@ pub async fn buy_tickets(
                 ) => Some(Field::Quantity),
                 _ => None,
             };
-            let problem = edge::refused(error, field);
+            let named = match (&error, shop.stage_listing(stage)) {
+                (ShopError::Refused(refusal), Some(listing)) => {
+                    naming_the_stage(refusal, &listing.stage.name)
+                }
+                _ => None,
+            };
+            let mut problem = edge::refused(error, field);
+            if let Some(message) = named {
+                problem.message = message;
+            }
             Err(edge::refuse_form(problem, typed, &stage_page))
         }
+    }
+}
+
+/// The buy rule's refusals name a stage by its id (the JSON API's clients
+/// know ids); the page names the stage the fan is looking at.
+#[cfg(feature = "ssr")]
+fn naming_the_stage(refusal: &crate::domain::BuyError, name: &str) -> Option<String> {
+    use crate::components::when::short_date_time;
+    use crate::domain::BuyError;
+    Some(match *refusal {
+        BuyError::SoldOut(_) => format!("{name} is sold out."),
+        BuyError::NotEnoughStock { requested, remaining, .. } => match remaining {
+            1 => format!("Only 1 ticket is left for {name}; you asked for {requested}."),
+            _ => format!("Only {remaining} tickets are left for {name}; you asked for {requested}."),
+        },
+        BuyError::OverFanLimit { limit, held, .. } => format!(
+            "A fan may hold at most {limit} tickets for {name}; you hold {held} already, so you can buy {} more.",
+            limit.saturating_sub(held)
+        ),
+        BuyError::SaleNotOpen { opens, .. } => format!(
+            "Tickets for {name} are not on sale yet; the sale opens {} JST.",
+            short_date_time(opens)
+        ),
+        BuyError::SaleClosed { closed, .. } => {
+            format!("The sale for {name} closed {} JST.", short_date_time(closed))
+        }
+        BuyError::UnknownStage(_) | BuyError::NoTickets | BuyError::OverOrderLimit { .. } => {
+            return None
+        }
+    })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::naming_the_stage;
+    use crate::domain::{BuyError, StageId};
+
+    #[test]
+    fn a_page_names_the_stage_instead_of_its_id() {
+        assert_eq!(
+            naming_the_stage(&BuyError::SoldOut(StageId(4)), "Stage 3").as_deref(),
+            Some("Stage 3 is sold out.")
+        );
+        let not_enough = BuyError::NotEnoughStock {
+            stage: StageId(4),
+            requested: 3,
+            remaining: 1,
+        };
+        assert_eq!(
+            naming_the_stage(&not_enough, "Stage 3").as_deref(),
+            Some("Only 1 ticket is left for Stage 3; you asked for 3.")
+        );
+        assert_eq!(naming_the_stage(&BuyError::NoTickets, "Stage 3"), None);
     }
 }

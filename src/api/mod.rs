@@ -142,9 +142,15 @@ mod tests {
     #[test]
     fn a_problem_points_at_its_field_or_at_the_form() {
         let problem = Problem::new("too many").about(Field::Quantity);
-        assert_eq!(problem.for_field(Field::Quantity).as_deref(), Some("too many"));
+        assert_eq!(
+            problem.for_field(Field::Quantity).as_deref(),
+            Some("too many")
+        );
         assert_eq!(problem.for_field(Field::Name), None);
         assert_eq!(problem.for_form(), None);
-        assert_eq!(Problem::new("sold out").for_form().as_deref(), Some("sold out"));
+        assert_eq!(
+            Problem::new("sold out").for_form().as_deref(),
+            Some("sold out")
+        );
     }
 }

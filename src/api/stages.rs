@@ -68,7 +68,9 @@ pub async fn stage_details(stage: u32) -> Result<StageInfo, Problem> {
         ));
     };
     let fan = edge::signed_in_fan(&auth);
-    let held = fan.as_ref().map_or(0, |fan| shop.held_by(fan, StageId(stage)));
+    let held = fan
+        .as_ref()
+        .map_or(0, |fan| shop.held_by(fan, StageId(stage)));
     Ok(StageInfo {
         festival_name: shop.festival_name(),
         listing,

@@ -56,13 +56,18 @@ pub fn AccountFields(
     #[prop(optional)] password_hint: Option<&'static str>,
 ) -> impl IntoView {
     let next = use_next();
-    let Flash { problem: flashed, name, .. } = flash;
+    let Flash {
+        problem: flashed,
+        name,
+        ..
+    } = flash;
     let problem = Signal::derive(move || match result.get() {
         Some(Err(problem)) => Some(problem),
         Some(Ok(())) => None,
         None => flashed.clone(),
     });
-    let error_of = move |field| Signal::derive(move || problem.get().and_then(|p| p.for_field(field)));
+    let error_of =
+        move |field| Signal::derive(move || problem.get().and_then(|p| p.for_field(field)));
     view! {
         <input type="hidden" name="next" value=next/>
         {move || problem.get().and_then(|p| p.for_form()).map(|message| view! {

@@ -13,7 +13,8 @@ pub fn TextField(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     /// A line under the label (none when empty).
-    #[prop(optional, into)] hint: String,
+    #[prop(optional, into)]
+    hint: String,
     #[prop(optional, into)] value: String,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {

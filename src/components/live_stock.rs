@@ -49,15 +49,16 @@ fn listen(set_levels: WriteSignal<Option<Vec<StockLevel>>>) {
     let Ok(source) = web_sys::EventSource::new(STOCK_EVENTS_PATH) else {
         return;
     };
-    let on_stock = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let levels = event
-            .data()
-            .as_string()
-            .and_then(|json| serde_json::from_str::<Vec<StockLevel>>(&json).ok());
-        if let Some(levels) = levels {
-            set_levels.set(Some(levels));
-        }
-    });
+    let on_stock =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let levels = event
+                .data()
+                .as_string()
+                .and_then(|json| serde_json::from_str::<Vec<StockLevel>>(&json).ok());
+            if let Some(levels) = levels {
+                set_levels.set(Some(levels));
+            }
+        });
     // The browser reconnects by itself after a dropped connection.
     let _ = source.add_event_listener_with_callback("stock", on_stock.as_ref().unchecked_ref());
     let connection = send_wrapper::SendWrapper::new((source, on_stock));

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 /// A clear, polite error box, announced to screen readers.
 #[component]
-pub fn ErrorNotice(message: String, #[prop(optional, into)] title: Option<String>) -> impl IntoView {
+pub fn ErrorNotice(
+    message: String,
+    #[prop(optional, into)] title: Option<String>,
+) -> impl IntoView {
     view! {
         <div role="alert" class="mt-6 rounded-2xl border border-rose-400/40 bg-rose-500/10 p-5 text-rose-100">
             <p class="font-semibold">{title.unwrap_or_else(|| "Something went wrong".to_string())}</p>

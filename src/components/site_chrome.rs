@@ -15,7 +15,13 @@ pub fn SiteHeader() -> impl IntoView {
     );
     // Asked again whenever a sign-in, sign-up or sign-out finishes.
     let fan = Resource::new(
-        move || (sign_in.version().get(), sign_up.version().get(), sign_out.version().get()),
+        move || {
+            (
+                sign_in.version().get(),
+                sign_up.version().get(),
+                sign_out.version().get(),
+            )
+        },
         |_| current_fan(),
     );
     let link = "rounded px-1 py-1 text-sm font-medium text-slate-300 hover:text-white focus-visible:outline-2 focus-visible:outline-glow-300";

@@ -9,7 +9,11 @@ use leptos_router::components::A;
 use time::OffsetDateTime;
 
 #[component]
-pub fn StageCard(stage: Stage, remaining: Signal<u32>, now: Signal<OffsetDateTime>) -> impl IntoView {
+pub fn StageCard(
+    stage: Stage,
+    remaining: Signal<u32>,
+    now: Signal<OffsetDateTime>,
+) -> impl IntoView {
     let heading_id = format!("stage-{}", stage.id);
     let href = format!("/stages/{}", stage.id);
     let sold_out = move || remaining.get() == 0;

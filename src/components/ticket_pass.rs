@@ -7,7 +7,13 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TicketPassCard(pass: TicketPass, #[prop(optional)] new: bool) -> impl IntoView {
-    let TicketPass { id, code, stage, bought_at, qr_svg } = pass;
+    let TicketPass {
+        id,
+        code,
+        stage,
+        bought_at,
+        qr_svg,
+    } = pass;
     let heading_id = format!("ticket-{id}");
     view! {
         <article

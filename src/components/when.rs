@@ -39,7 +39,9 @@ pub fn clock(moment: OffsetDateTime) -> String {
 pub fn short_date_time(moment: OffsetDateTime) -> String {
     format_in_jst(
         moment,
-        format_description!("[weekday repr:short] [day padding:none] [month repr:short] [hour]:[minute]"),
+        format_description!(
+            "[weekday repr:short] [day padding:none] [month repr:short] [hour]:[minute]"
+        ),
     )
 }
 
@@ -64,14 +66,14 @@ pub fn on_fans_clock(moment: OffsetDateTime) -> Option<String> {
         return None;
     }
     let local = moment.to_offset(offset);
-    let clock = local
-        .format(format_description!("[hour]:[minute]"))
-        .ok()?;
+    let clock = local.format(format_description!("[hour]:[minute]")).ok()?;
     if local.date() == moment.to_offset(JST).date() {
         Some(format!("{clock} your time"))
     } else {
         let date = local
-            .format(format_description!("[weekday repr:short] [day padding:none] [month repr:short]"))
+            .format(format_description!(
+                "[weekday repr:short] [day padding:none] [month repr:short]"
+            ))
             .ok()?;
         Some(format!("{clock} your time, {date}"))
     }
@@ -140,9 +142,15 @@ mod tests {
         use time::Duration;
         assert_eq!(countdown(Duration::seconds(59)), "00:00:59");
         assert_eq!(countdown(Duration::seconds(3_725)), "01:02:05");
-        assert_eq!(countdown(Duration::seconds(2 * 86_400 + 3_600)), "2 d 01:00:00");
+        assert_eq!(
+            countdown(Duration::seconds(2 * 86_400 + 3_600)),
+            "2 d 01:00:00"
+        );
         assert_eq!(countdown(Duration::seconds(-5)), "00:00:00");
-        assert_eq!(short_date_time(datetime!(2026-11-01 03:00 UTC)), "Sun 1 Nov 12:00");
+        assert_eq!(
+            short_date_time(datetime!(2026-11-01 03:00 UTC)),
+            "Sun 1 Nov 12:00"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `/my-tickets`: the signed-in fan's tickets, each with its code and QR
-//! code, newest purchase announced and marked. Signed out, it sends the fan
+//! `/my-tickets`: the signed-in fan's tickets, newest first, each with its
+//! code and QR code; a purchase just made is announced and marked. Signed out, it sends the fan
 //! to sign in and back.
 
 use crate::api::tickets::{my_tickets, Wallet};
@@ -30,7 +30,10 @@ pub fn MyTicketsPage() -> impl IntoView {
 fn WalletView(wallet: Wallet) -> impl IntoView {
     let Wallet { fan, passes, flash } = wallet;
     let bought = flash.and_then(|flash| flash.bought);
-    let new_ids = bought.as_ref().map(|b| b.tickets.clone()).unwrap_or_default();
+    let new_ids = bought
+        .as_ref()
+        .map(|b| b.tickets.clone())
+        .unwrap_or_default();
     let count = passes.len();
     view! {
         <h1 class="font-display mt-8 text-3xl font-black">"My tickets"</h1>
@@ -67,6 +70,7 @@ fn WalletView(wallet: Wallet) -> impl IntoView {
                 <ul class="mt-8 grid gap-5 lg:grid-cols-2" role="list">
                     {passes
                         .into_iter()
+                        .rev()
                         .map(|pass| {
                             let new = new_ids.contains(&pass.id);
                             view! { <li><TicketPassCard pass new/></li> }

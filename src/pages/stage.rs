@@ -155,7 +155,13 @@ fn BuyForm(
     let hydrated = use_hydrated();
     let price = info.listing.stage.price;
     let flash = info.flash.clone().unwrap_or_default();
-    let most = move || info.limits.per_order.min(can_hold).min(remaining.get()).max(1);
+    let most = move || {
+        info.limits
+            .per_order
+            .min(can_hold)
+            .min(remaining.get())
+            .max(1)
+    };
     let quantity = RwSignal::new(flash.quantity.clone().unwrap_or_else(|| "1".to_string()));
     let chosen = move || quantity.with(|q| q.trim().parse::<u32>().ok());
     // The latest answer: this page's action, else what a plain POST left.
@@ -164,7 +170,8 @@ fn BuyForm(
         Some(Ok(())) => None,
         None => flash.problem.clone(),
     });
-    let quantity_error = Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
+    let quantity_error =
+        Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
     let label = Signal::derive(move || match chosen() {
         Some(n) if n >= 1 => format!(
             "Buy {n} ticket{} · {}",
@@ -193,10 +200,10 @@ fn BuyForm(
                 <input
                     id="quantity"
                     name="quantity"
-                    type="number"
+                    type="text"
                     inputmode="numeric"
-                    min="1"
-                    max=move || most().to_string()
+                    autocomplete="off"
+                    value=quantity.get_untracked()
                     prop:value=move || quantity.get()
                     on:input=move |ev| quantity.set(event_target_value(&ev))
                     aria-invalid=move || quantity_error.with(Option::is_some).then_some("true")
@@ -211,7 +218,11 @@ fn BuyForm(
                 </Show>
             </div>
             <p id="quantity-hint" class="mt-2 text-sm text-slate-400">
-                {move || format!("1 to {} tickets, {} each.", most(), price)}
+                {move || match most() {
+                    _ if sold_out.get() => "None left.".to_string(),
+                    1 => format!("1 ticket, {price}."),
+                    most => format!("1 to {most} tickets, {price} each."),
+                }}
             </p>
             <FieldError id="quantity-error".to_string() error=quantity_error/>
             {move || problem.get().and_then(|p| p.for_form()).map(|message| view! {

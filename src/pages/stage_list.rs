@@ -30,7 +30,11 @@ pub fn StageListPage() -> impl IntoView {
 
 #[component]
 fn FestivalStages(programme: Programme) -> impl IntoView {
-    let Programme { listing, as_of, signed_out } = programme;
+    let Programme {
+        listing,
+        as_of,
+        signed_out,
+    } = programme;
     let now = use_clock(as_of);
     let live = use_live_stock();
     let days = listing.days();
@@ -99,7 +103,8 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
 /// Buttons to show one day or all of them.
 #[component]
 fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
-    let choices = std::iter::once((None, "Both days".to_string())).chain(
+    let every_day = if days.len() == 2 { "Both days" } else { "All days" };
+    let choices = std::iter::once((None, every_day.to_string())).chain(
         days.into_iter()
             .map(|(day, date)| (Some(day), format!("Day {day} · {date}"))),
     );

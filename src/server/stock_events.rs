@@ -22,7 +22,9 @@ use std::{convert::Infallible, sync::Arc, time::Duration};
 pub const MIN_GAP: Duration = Duration::from_millis(250);
 
 pub fn router(shop: Arc<Shop>) -> Router {
-    Router::new().route(STOCK_EVENTS_PATH, get(stock_events)).with_state(shop)
+    Router::new()
+        .route(STOCK_EVENTS_PATH, get(stock_events))
+        .with_state(shop)
 }
 
 async fn stock_events(

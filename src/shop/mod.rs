@@ -370,9 +370,15 @@ mod tests {
             levels.iter().map(|l| l.remaining).collect::<Vec<_>>(),
             [40, 37, 40, 40]
         );
-        let refused = Order { quantity: 99, ..order };
+        let refused = Order {
+            quantity: 99,
+            ..order
+        };
         assert!(shop.buy(&refused).await.is_err());
-        assert!(!updates.has_changed().unwrap(), "a refusal changes no stock");
+        assert!(
+            !updates.has_changed().unwrap(),
+            "a refusal changes no stock"
+        );
 
         let closing = shop.closing();
         assert!(!closing.is_cancelled());
