@@ -71,6 +71,14 @@ impl FromServerFnError for Problem {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server this is a request the function could not read.
+        #[cfg(feature = "ssr")]
+        edge::set_status(match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => axum::http::StatusCode::BAD_REQUEST,
+            _ => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        });
         let message = match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
                 "tiket could not be reached; check your connection and try again".to_string()
