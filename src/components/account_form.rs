@@ -2,6 +2,7 @@
 //! name and password fields, with each field's error beside it and what the
 //! fan typed kept when a form comes back refused.
 
+use crate::api::account::take_flash;
 use crate::api::{Field, Flash, Problem};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::notice::ErrorNotice;
@@ -9,23 +10,34 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The page around an account form, with a link to the other one.
+/// The page around an account form, with a link to the other one. `form`
+/// draws the form, given what a refused plain form post left (the flash).
 #[component]
-pub fn AccountLayout(
+pub fn AccountLayout<F, V>(
     title: &'static str,
     intro: &'static str,
     other_page: &'static str,
     other_text: &'static str,
-    children: Children,
-) -> impl IntoView {
+    form: F,
+) -> impl IntoView
+where
+    F: Fn(Flash) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let next = use_next();
     let other_href = move || format!("{other_page}?next={}", next.get());
+    let flash = Resource::new(|| (), |()| take_flash());
     view! {
         <Title text=title/>
         <section class="mx-auto mt-10 max-w-md rounded-3xl border border-white/10 bg-white/[0.04] p-6 sm:p-8" aria-labelledby="form-title">
             <h1 id="form-title" class="font-display text-3xl font-black">{title}</h1>
             <p class="mt-2 text-slate-300">{intro}</p>
-            {children()}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let form = form.clone();
+                    Suspend::new(async move { form(flash.await.ok().flatten().unwrap_or_default()) })
+                }}
+            </Suspense>
             <p class="mt-6 text-center text-sm">
                 <a href=other_href class="rounded font-medium text-glow-300 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-glow-300">{other_text}</a>
             </p>
