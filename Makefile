@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-e2e watch wasm-size bench-store bench-signin bench-rush clean
+.PHONY: setup build run test test-rust test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -40,6 +40,11 @@ watch: setup
 wasm-size:
 	@wasm=$(SITE_ROOT)/pkg/tiket.wasm; \
 	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) gzipped (gzip -9), $$(stat -c %s "$$wasm.br" 2>/dev/null || echo '?') as served (brotli)"
+
+## Time to interactive of / in Chromium, cold, at full speed and with the CPU slowed 4× (not a test).
+measure-tti: build
+	cd end2end && npx tsc -p . && \
+	  TIKET_BIN="$(abspath $(TIKET_BIN))" LEPTOS_SITE_ROOT="$(abspath $(SITE_ROOT))" npx playwright test -c tti.config.ts
 
 ## Benchmark of the store alone: durable sales/s with group commit vs one fsync per sale (not a test).
 bench-store:

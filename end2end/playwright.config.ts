@@ -3,8 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-// The release server, started on its own port with a fresh data folder per run.
-// Workers load this file too: the environment variable keeps them on one folder.
+// The release server, started on its own port with a fresh data folder per run,
+// set up by `tiket import` from fixtures/: the reference festival's four stages
+// (which tests only look at) and four "Rehearsal" stages on day 3 that tests buy
+// from, all on sale until 2099. Workers load this file too: the environment
+// variable keeps them on one folder.
 const port = Number(process.env.TIKET_E2E_PORT ?? 3100);
 process.env.TIKET_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "tiket-e2e-"));
 
@@ -33,7 +36,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: process.env.TIKET_BIN ?? "./target/release/tiket",
+    command:
+      'set -e; "$TIKET_E2E_BIN" import --stages end2end/fixtures/stages.json --tickets end2end/fixtures/tickets.csv ' +
+      '--festival-name "hololive 5th fes. Capture the Moment" --venue "Makuhari Messe, Chiba" >/dev/null; ' +
+      'exec "$TIKET_E2E_BIN" serve',
     cwd: "..",
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
@@ -41,6 +47,7 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     env: {
+      TIKET_E2E_BIN: process.env.TIKET_BIN ?? "./target/release/tiket",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       // `make test-e2e` passes the build's site folder; Leptos.toml's default otherwise.
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "target/site",

@@ -108,8 +108,8 @@ fn the_server_function_answers_the_listing_in_json() {
             content_type.starts_with("application/json"),
             "{content_type}"
         );
-        let listing: tiket::domain::inventory::FestivalListing =
-            serde_json::from_str(&body).unwrap();
+        let programme: tiket::api::stages::Programme = serde_json::from_str(&body).unwrap();
+        let listing = programme.listing;
         assert_eq!(listing.stages.len(), 4);
         assert!(listing
             .stages
@@ -218,5 +218,104 @@ fn a_body_over_64_kib_is_refused_with_413_in_json_under_api() {
             error["error"],
             "the request body is larger than the server accepts (64 KiB)"
         );
+    });
+}
+
+#[test]
+fn every_page_answers_with_its_status() {
+    run(async {
+        let app = app();
+        for (uri, status, text) in [
+            ("/", StatusCode::OK, "Honeyworks Stage"),
+            ("/stages/3", StatusCode::OK, "Sign in to buy"),
+            ("/sign-in?next=/stages/3", StatusCode::OK, "User name"),
+            ("/sign-up", StatusCode::OK, "Create account"),
+            (
+                "/stages/999",
+                StatusCode::NOT_FOUND,
+                "The festival has no stage 999.",
+            ),
+        ] {
+            let (got, _, body) = send(&app, Method::GET, uri).await;
+            assert_eq!(got, status, "{uri}");
+            assert!(body.contains(text), "{uri} should contain {text:?}");
+        }
+        // Signed out, My tickets sends the fan to sign in and back.
+        let request = Request::get("/my-tickets")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap();
+        let response = call(&app, request).await;
+        assert_eq!(response.status(), StatusCode::FOUND);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/sign-in?next=/my-tickets"
+        );
+    });
+}
+
+#[test]
+fn live_stock_events_start_with_every_stages_stock() {
+    use futures_util::StreamExt;
+    run(async {
+        let app = app();
+        let request = Request::get("/events/stock").body(Body::empty()).unwrap();
+        let response = call(&app, request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/event-stream"
+        );
+        let mut body = response.into_body().into_data_stream();
+        let first = tokio::time::timeout(Duration::from_secs(10), body.next())
+            .await
+            .expect("the first event comes at once")
+            .expect("a frame")
+            .expect("bytes");
+        let text = String::from_utf8(first.to_vec()).unwrap();
+        let data = text
+            .lines()
+            .find_map(|line| line.strip_prefix("data: "))
+            .unwrap_or_else(|| panic!("no data line in {text:?}"));
+        assert!(text.starts_with("event: stock\n"), "{text:?}");
+        let levels: Vec<tiket::domain::StockLevel> = serde_json::from_str(data).unwrap();
+        assert_eq!(levels.len(), 4);
+        assert!(levels.iter().all(|level| level.remaining <= 40));
+    });
+}
+
+/// Posts a form to a server function as a hydrated page does (asking for
+/// JSON back): the status and the body.
+async fn post_form(app: &Router, function: &str, form: &str) -> (StatusCode, String) {
+    let request = Request::post(format!("/api/fn/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    let response = call(app, request).await;
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[test]
+fn server_functions_answer_bad_forms_with_a_status_and_a_sentence() {
+    run(async {
+        let app = app();
+        for (function, form, status, sentence) in [
+            ("buy_tickets", "stage=1", StatusCode::BAD_REQUEST, "could not be handled"),
+            ("buy_tickets", "", StatusCode::BAD_REQUEST, "could not be handled"),
+            ("buy_tickets", "stage=x&quantity=1&order_key=k", StatusCode::NOT_FOUND, "There is no stage"),
+            ("buy_tickets", "stage=1&quantity=2&order_key=k", StatusCode::UNAUTHORIZED, "Sign in to buy"),
+            ("sign_in", "name=nobody&password=wrong-password-1&next=/", StatusCode::UNAUTHORIZED, "The user name or the password is wrong"),
+            ("sign_in", "name=&password=whatever-1234&next=/", StatusCode::UNPROCESSABLE_ENTITY, "The user name is empty"),
+            ("sign_up", "name=weak&password=password&next=/", StatusCode::UNPROCESSABLE_ENTITY, "anyone would guess"),
+            ("sign_up", "name=a%0Ab&password=long-enough-1&next=/", StatusCode::UNPROCESSABLE_ENTITY, "control"),
+            ("stage_details", "stage=999", StatusCode::NOT_FOUND, "The festival has no stage 999."),
+        ] {
+            let (got, body) = post_form(&app, function, form).await;
+            assert_eq!(got, status, "{function} {form:?}: {body}");
+            assert!(body.contains(sentence), "{function} {form:?}: {body}");
+        }
     });
 }

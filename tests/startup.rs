@@ -523,3 +523,39 @@ fn sigterm_during_buys_finishes_them_and_loses_none() {
         acknowledged.len()
     );
 }
+
+/// Live stock streams never end by themselves: SIGTERM must end them, or a
+/// browser left open would keep the server from stopping.
+#[cfg(unix)]
+#[test]
+fn stops_on_sigterm_while_a_page_follows_the_live_stock() {
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let mut child = tiket_with(&addr, data.path(), &[("RUST_LOG", "warn")]);
+    wait_until_listening(&mut child, &addr);
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET /events/stock HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut first = [0u8; 1024];
+    let read = stream.read(&mut first).unwrap();
+    let head = String::from_utf8_lossy(&first[..read]).to_string();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("text/event-stream"), "{head}");
+
+    let asked_to_stop = Instant::now();
+    terminate(&child);
+    let output = exit_of(child);
+    assert!(output.status.success(), "exits 0");
+    assert!(
+        asked_to_stop.elapsed() < Duration::from_secs(10),
+        "stopped after {:?}",
+        asked_to_stop.elapsed()
+    );
+    // The stream ended with the server (the connection is closed, not hung).
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+}

@@ -1,4 +1,4 @@
-import type { Page, TestInfo } from "@playwright/test";
+import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 
 /** Saves a full-page screenshot as a test artifact (end2end/test-results/, not committed). */
 export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
@@ -15,4 +15,42 @@ export function collectBrowserErrors(page: Page): string[] {
     if (message.type() === "error") errors.push(`console error: ${message.text()}`);
   });
   return errors;
+}
+
+/** A user name no other test (or run of this test) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`.slice(0, 32);
+}
+
+export const PASSWORD = "glowstick-encore-2099";
+
+/** The fixture's stages that tests may buy from (see playwright.config.ts). */
+export const REHEARSAL = { a: 5, b: 6, c: 7, d: 8 } as const;
+
+/** Waits until the page has hydrated (the app marks <body>'s first page with data-hydrated). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("[data-hydrated=true]").first()).toBeAttached();
+}
+
+/** Signs a fan up through the page's form, ending where `next` points. */
+export async function signUpOnPage(page: Page, name: string, next = "/") {
+  await page.goto(`/sign-up?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("User name").fill(name);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Registers a fan through the JSON API and returns its bearer token. */
+export async function registerByApi(request: APIRequestContext, name: string): Promise<string> {
+  const response = await request.post("/api/register", { data: { username: name, password: PASSWORD } });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()).token;
+}
+
+/** Buys through the JSON API. */
+export async function buyByApi(request: APIRequestContext, token: string, stage: number, qty: number) {
+  return request.post("/api/buy-tickets", {
+    data: { stage_id: stage, qty },
+    headers: { Authorization: `Bearer ${token}` },
+  });
 }

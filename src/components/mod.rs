@@ -1,7 +1,13 @@
-//! Components shared by the pages: the site's frame, stage cards, notices,
-//! and how times and dates are written.
+//! Components shared by the pages: the site's frame, stage cards and
+//! ticket passes, forms, notices, live stock, the clock, and how times and
+//! dates are written.
 
+pub mod account_form;
+pub mod clock;
+pub mod form;
+pub mod live_stock;
 pub mod notice;
 pub mod site_chrome;
 pub mod stage_card;
+pub mod ticket_pass;
 pub mod when;

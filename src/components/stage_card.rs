@@ -1,68 +1,139 @@
-//! A stage as a card: name, day, times, price and the stock left.
+//! A stage as a card: name, day, times, price, live stock, the sale's
+//! countdown, and the way to its tickets (disabled when sold out).
 
+use crate::components::clock::{use_hydrated, SaleStatus};
 use crate::components::when;
-use crate::domain::StageListing;
+use crate::domain::{SalePhase, Stage};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use time::OffsetDateTime;
 
 #[component]
-pub fn StageCard(listing: StageListing) -> impl IntoView {
-    let StageListing { stage, remaining } = listing;
-    let sold_out = remaining == 0;
+pub fn StageCard(
+    stage: Stage,
+    remaining: Signal<u32>,
+    now: Signal<OffsetDateTime>,
+) -> impl IntoView {
     let heading_id = format!("stage-{}", stage.id);
-    let left_percent = if stage.total_stock == 0 {
-        0
-    } else {
-        u64::from(remaining) * 100 / u64::from(stage.total_stock)
-    };
-    let stock_text = if sold_out {
-        "Sold out".to_string()
-    } else {
-        format!("{remaining} of {} tickets left", stage.total_stock)
-    };
+    let href = format!("/stages/{}", stage.id);
+    let sold_out = move || remaining.get() == 0;
+    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
+    let on_sale = move || SalePhase::at(now.get(), opens, closes) == SalePhase::Open;
     view! {
         <article
-            aria-labelledby=heading_id
-            class="flex h-full flex-col rounded-2xl border border-white/10 bg-white/[0.04] p-5 shadow-lg shadow-black/20"
+            aria-labelledby=heading_id.clone()
+            data-sold-out=move || sold_out().then_some("true")
+            class="flex h-full flex-col rounded-2xl border border-white/10 bg-white/[0.04] p-5 shadow-lg shadow-black/20 data-[sold-out]:opacity-80"
         >
             <div class="flex items-start justify-between gap-3">
-                <h3 id=heading_id.clone() class="font-display text-lg font-bold">{stage.name}</h3>
+                <h3 id=heading_id.clone() class="font-display text-lg font-bold">{stage.name.clone()}</h3>
                 <span class="shrink-0 rounded-full bg-white/10 px-3 py-1 text-xs font-semibold uppercase tracking-wide text-slate-200">
                     {format!("Day {}", stage.day)}
                 </span>
             </div>
-            <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
-                <div>
-                    <dt class="text-slate-400">"Doors"</dt>
-                    <dd class="font-medium">{when::clock(stage.doors_open)} " JST"</dd>
-                </div>
-                <div>
-                    <dt class="text-slate-400">"Start"</dt>
-                    <dd class="font-medium">{when::clock(stage.starts_at)} " JST"</dd>
-                </div>
-                <div>
-                    <dt class="text-slate-400">"Date"</dt>
-                    <dd class="font-medium">{when::short_date(stage.starts_at)}</dd>
-                </div>
-                <div>
-                    <dt class="text-slate-400">"Price"</dt>
-                    <dd class="font-medium">{stage.price.to_string()}</dd>
-                </div>
-            </dl>
+            <StageFacts stage=stage.clone()/>
             <div class="mt-auto pt-5">
-                <p class=if sold_out { "text-sm font-semibold text-rose-300" } else { "text-sm font-semibold text-glow-300" }>
-                    {stock_text}
-                </p>
-                <div
-                    class="mt-2 h-2 overflow-hidden rounded-full bg-white/10"
-                    role="meter"
-                    aria-label="Tickets left"
-                    aria-valuemin="0"
-                    aria-valuemax=stage.total_stock.to_string()
-                    aria-valuenow=remaining.to_string()
-                >
-                    <div class="h-full rounded-full bg-gradient-to-r from-glow-400 to-sakura-400" style=format!("width: {left_percent}%")></div>
+                <StockMeter remaining total=stage.total_stock/>
+                <div class="mt-3">
+                    <SaleStatus stage=stage.clone() now/>
                 </div>
+                <Show
+                    when=move || !sold_out() && on_sale()
+                    fallback=move || view! {
+                        <span
+                            role="link"
+                            aria-disabled="true"
+                            class="mt-4 block cursor-not-allowed rounded-full border border-white/15 px-5 py-2.5 text-center font-semibold text-slate-400"
+                        >
+                            {move || if sold_out() { "Sold out" } else { "Not on sale" }}
+                        </span>
+                    }
+                >
+                    <A
+                        href=href.clone()
+                        attr:class="mt-4 block rounded-full bg-glow-400 px-5 py-2.5 text-center font-semibold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
+                    >
+                        "Buy tickets"
+                    </A>
+                </Show>
             </div>
         </article>
+    }
+}
+
+/// Doors, start, date and price of a stage, in JST and the fan's own zone.
+#[component]
+pub fn StageFacts(stage: Stage) -> impl IntoView {
+    view! {
+        <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
+            <div>
+                <dt class="text-slate-400">"Doors"</dt>
+                <dd class="font-medium">{when::clock(stage.doors_open)} " JST"<FansClock moment=stage.doors_open/></dd>
+            </div>
+            <div>
+                <dt class="text-slate-400">"Start"</dt>
+                <dd class="font-medium">{when::clock(stage.starts_at)} " JST"<FansClock moment=stage.starts_at/></dd>
+            </div>
+            <div>
+                <dt class="text-slate-400">"Date"</dt>
+                <dd class="font-medium">{when::short_date(stage.starts_at)}</dd>
+            </div>
+            <div>
+                <dt class="text-slate-400">"Price"</dt>
+                <dd class="font-medium">{stage.price.to_string()}</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// `02:00 your time`, under a JST time, once the browser knows the fan's zone.
+#[component]
+fn FansClock(moment: OffsetDateTime) -> impl IntoView {
+    let hydrated = use_hydrated();
+    move || {
+        hydrated
+            .get()
+            .then(|| when::on_fans_clock(moment))
+            .flatten()
+            .map(|local| view! { <span class="block text-xs font-normal text-slate-400">{local}</span> })
+    }
+}
+
+/// How many tickets are left, in words and as a bar, announced politely
+/// when it changes.
+#[component]
+pub fn StockMeter(remaining: Signal<u32>, total: u32) -> impl IntoView {
+    let percent = move || {
+        if total == 0 {
+            0
+        } else {
+            u64::from(remaining.get()) * 100 / u64::from(total)
+        }
+    };
+    let text = move || match remaining.get() {
+        0 => "Sold out".to_string(),
+        left => format!("{left} of {total} tickets left"),
+    };
+    view! {
+        <p
+            aria-live="polite"
+            data-stock=move || remaining.get().to_string()
+            class=move || if remaining.get() == 0 { "text-sm font-semibold text-rose-300" } else { "text-sm font-semibold text-glow-300" }
+        >
+            {text}
+        </p>
+        <div
+            class="mt-2 h-2 overflow-hidden rounded-full bg-white/10"
+            role="meter"
+            aria-label="Tickets left"
+            aria-valuemin="0"
+            aria-valuemax=total.to_string()
+            aria-valuenow=move || remaining.get().to_string()
+        >
+            <div
+                class="h-full rounded-full bg-gradient-to-r from-glow-400 to-sakura-400 transition-[width] duration-500"
+                style=move || format!("width: {}%", percent())
+            ></div>
+        </div>
     }
 }

@@ -147,6 +147,13 @@ impl StageListing {
     }
 }
 
+/// How many tickets of one stage are left: what live stock updates carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLevel {
+    pub stage: StageId,
+    pub remaining: u32,
+}
+
 /// The whole festival as a fan sees it, stages in festival order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FestivalListing {
@@ -201,6 +208,10 @@ impl Inventory {
         &self.festival
     }
 
+    pub fn limits(&self) -> BuyLimits {
+        self.limits
+    }
+
     /// Tickets of this stage sold so far (0 for an unknown stage).
     pub fn sold(&self, id: StageId) -> u32 {
         self.sold.get(&id).copied().unwrap_or(0)
@@ -243,12 +254,25 @@ impl Inventory {
                 .festival
                 .stages
                 .iter()
-                .map(|stage| StageListing {
+                .zip(self.stock_levels())
+                .map(|(stage, level)| StageListing {
                     stage: stage.clone(),
-                    remaining: stage.total_stock.saturating_sub(self.sold(stage.id)),
+                    remaining: level.remaining,
                 })
                 .collect(),
         }
+    }
+
+    /// Every stage's remaining stock, in festival order.
+    pub fn stock_levels(&self) -> Vec<StockLevel> {
+        self.festival
+            .stages
+            .iter()
+            .map(|stage| StockLevel {
+                stage: stage.id,
+                remaining: stage.total_stock.saturating_sub(self.sold(stage.id)),
+            })
+            .collect()
     }
 
     /// The buy rule. Sells `order.quantity` tickets at `now` if every rule

@@ -21,7 +21,7 @@ pub use fan::{FanName, FanNameError};
 pub use festival::Festival;
 pub use inventory::{
     BuyError, BuyLimits, FestivalListing, IdempotencyKey, IdempotencyKeyError, Inventory, Order,
-    RestoreError, StageListing,
+    RestoreError, StageListing, StockLevel,
 };
 pub use money::Yen;
 pub use stage::{SalePhase, Stage, StageError, StageId};

@@ -47,6 +47,20 @@ pub enum SalePhase {
     Closed,
 }
 
+impl SalePhase {
+    /// Where `now` falls in the sale window from `opens` (inclusive) to
+    /// `closes` (exclusive).
+    pub fn at(now: OffsetDateTime, opens: OffsetDateTime, closes: OffsetDateTime) -> SalePhase {
+        if now < opens {
+            SalePhase::NotYetOpen
+        } else if now < closes {
+            SalePhase::Open
+        } else {
+            SalePhase::Closed
+        }
+    }
+}
+
 /// Why a stage description is not acceptable.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StageError {
@@ -93,13 +107,7 @@ impl Stage {
 
     /// Whether tickets are on sale at `now`.
     pub fn sale_phase(&self, now: OffsetDateTime) -> SalePhase {
-        if now < self.sale_opens {
-            SalePhase::NotYetOpen
-        } else if now < self.sale_closes {
-            SalePhase::Open
-        } else {
-            SalePhase::Closed
-        }
+        SalePhase::at(now, self.sale_opens, self.sale_closes)
     }
 }
 

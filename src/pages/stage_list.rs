@@ -1,11 +1,14 @@
-//! `/`: the festival and its stages, grouped by day, with the stock left.
+//! `/`: the festival and its stages, grouped by day, with the stock left
+//! (live while the page is open) and each sale's countdown.
 //!
 //! The full list is in the server's HTML; once hydrated, a day filter appears
 //! (it needs JavaScript, so fans without it are never shown a dead control).
 
-use crate::api::list_stages;
-use crate::components::{notice::ErrorNotice, stage_card::StageCard, when};
-use crate::domain::inventory::FestivalListing;
+use crate::api::stages::{list_stages, Programme};
+use crate::components::clock::{use_clock, use_hydrated};
+use crate::components::live_stock::use_live_stock;
+use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::{stage_card::StageCard, when};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -17,7 +20,7 @@ pub fn StageListPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading the stages…"</p> }>
             {move || Suspend::new(async move {
                 match festival.await {
-                    Ok(listing) => view! { <FestivalStages listing/> }.into_any(),
+                    Ok(programme) => view! { <FestivalStages programme/> }.into_any(),
                     Err(error) => view! { <ErrorNotice message=error.to_string()/> }.into_any(),
                 }
             })}
@@ -26,7 +29,14 @@ pub fn StageListPage() -> impl IntoView {
 }
 
 #[component]
-fn FestivalStages(listing: FestivalListing) -> impl IntoView {
+fn FestivalStages(programme: Programme) -> impl IntoView {
+    let Programme {
+        listing,
+        as_of,
+        signed_out,
+    } = programme;
+    let now = use_clock(as_of);
+    let live = use_live_stock();
     let days = listing.days();
     let day_labels: Vec<(u8, String)> = days
         .iter()
@@ -39,14 +49,13 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
         (Some(first), Some(last)) => when::date_range(first, last),
         _ => String::new(),
     };
-    // `None` shows every day. Effects run only in the browser, so `hydrated`
-    // turns true exactly when the page has become interactive.
+    // `None` shows every day.
     let shown_day = RwSignal::new(None::<u8>);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
+    let hydrated = use_hydrated();
 
     view! {
-        <div data-hydrated=move || hydrated.get().then_some("true")>
+        <div data-live=move || live.is_live().get().then_some("true")>
+            {signed_out.then(|| view! { <SuccessNotice><p>"You are signed out. See you at the festival!"</p></SuccessNotice> })}
             <section class="relative mt-8 overflow-hidden rounded-3xl bg-stage-lights px-6 py-10 sm:px-10 sm:py-14">
                 <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">"Ticket sale"</p>
                 <h1 class="font-display mt-2 text-3xl font-black leading-tight sm:text-5xl">{listing.name}</h1>
@@ -77,7 +86,10 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
                             <ul class="mt-4 grid gap-4 sm:grid-cols-2" role="list">
                                 {stages
                                     .into_iter()
-                                    .map(|listing| view! { <li><StageCard listing/></li> })
+                                    .map(|listing| {
+                                        let remaining = live.remaining(listing.stage.id, listing.remaining);
+                                        view! { <li><StageCard stage=listing.stage remaining now/></li> }
+                                    })
                                     .collect_view()}
                             </ul>
                         </section>
@@ -91,7 +103,8 @@ fn FestivalStages(listing: FestivalListing) -> impl IntoView {
 /// Buttons to show one day or all of them.
 #[component]
 fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
-    let choices = std::iter::once((None, "Both days".to_string())).chain(
+    let every_day = if days.len() == 2 { "Both days" } else { "All days" };
+    let choices = std::iter::once((None, every_day.to_string())).chain(
         days.into_iter()
             .map(|(day, date)| (Some(day), format!("Day {day} · {date}"))),
     );

@@ -5,13 +5,15 @@
 //! SIGTERM. Every way start-up can fail is a [`ServerError`] with a sentence
 //! an operator can act on. [`router`] puts the pages, the [`json_api`] and
 //! static files together; [`layers`] wraps every request (ids, logs,
-//! compression, limits); [`auth`] signs fans up, in and out for both.
+//! compression, limits); [`stock_events`] streams live stock; [`auth`] signs
+//! fans up, in and out for both.
 
 pub mod auth;
 pub mod config;
 pub mod json_api;
 pub mod layers;
 pub mod router;
+pub mod stock_events;
 
 use crate::shop::Shop;
 use crate::{domain::Festival, store::JsonStore, store::StoreError};
@@ -84,8 +86,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         "tiket is serving on http://{addr} with data in {}",
         config.data_dir.display()
     );
+    let closing_shop = shop.clone();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Live stock streams never end by themselves; end them now.
+            closing_shop.begin_closing();
+        })
         .await
         .map_err(ServerError::Serve)?;
     shop.close().await?;

@@ -1,10 +1,11 @@
-//! The axum router: Leptos pages and server functions, the JSON API, static
-//! files from the site folder, and 404s — JSON under `/api`, a
-//! server-rendered page elsewhere.
+//! The axum router: Leptos pages and server functions, the JSON API, live
+//! stock events, static files from the site folder, and 404s — JSON under
+//! `/api`, a server-rendered page elsewhere.
 
 use crate::app::{shell, App};
 use crate::server::auth::Auth;
 use crate::server::json_api::{self, ApiError};
+use crate::server::stock_events;
 use axum::{
     handler::HandlerWithoutStateExt,
     http::{Method, StatusCode, Uri},
@@ -21,6 +22,7 @@ use tower_http::services::ServeDir;
 pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
     let api = json_api::router(auth.clone());
     let shop = auth.shop().clone();
+    let live_stock = stock_events::router(shop.clone());
     let page_context = move || {
         provide_context(shop.clone());
         provide_context(auth.clone());
@@ -54,7 +56,8 @@ pub fn router(leptos_options: LeptosOptions, auth: Arc<Auth>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
         .with_state(leptos_options)
-        .merge(api);
+        .merge(api)
+        .merge(live_stock);
     super::layers::with_layers(app)
 }
 

@@ -15,6 +15,9 @@
 //! Reads take the lock only to copy what they need, so they never wait for a
 //! disk.
 //!
+//! Every sale also publishes the new stock levels on a [`watch`] channel
+//! ([`Shop::stock_updates`]), which the pages' live stock follows.
+//!
 //! The shop also keeps the fans' accounts and sessions (`accounts`) and
 //! answers an order sent again under the same idempotency key with its first
 //! answer (`keyed`); both are saved through the same journal.
@@ -24,13 +27,14 @@ mod keyed;
 
 use crate::domain::{
     AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing,
-    IdempotencyKey, Inventory, Order, StageId, Ticket, Yen,
+    IdempotencyKey, Inventory, Order, StageId, StageListing, StockLevel, Ticket, Yen,
 };
 use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
 use keyed::KeyedOrders;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
+use tokio_util::sync::CancellationToken;
 
 pub use keyed::Purchase;
 
@@ -94,6 +98,9 @@ pub struct Shop {
     admission: Semaphore,
     buy_permits: u32,
     journal: Arc<GroupCommit>,
+    stock: watch::Sender<Vec<StockLevel>>,
+    /// Cancelled when the server begins to shut down: long-lived streams end.
+    closing: CancellationToken,
 }
 
 /// Locks a mutex. Its data is only changed by code that does not panic
@@ -145,7 +152,10 @@ impl Shop {
         let buy_permits = options
             .buy_permits
             .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+        let (stock, _) = watch::channel(inventory.stock_levels());
         Ok(Shop {
+            stock,
+            closing: CancellationToken::new(),
             inventory: Mutex::new(inventory),
             accounts: Mutex::new(accounts),
             keyed_orders,
@@ -170,6 +180,29 @@ impl Shop {
             .festival()
             .stage(id)
             .map(|stage| stage.price)
+    }
+
+    /// One stage with its remaining stock, if the festival has it.
+    pub fn stage_listing(&self, id: StageId) -> Option<StageListing> {
+        let inventory = self.inventory();
+        let stage = inventory.festival().stage(id)?.clone();
+        let remaining = inventory.remaining(id)?;
+        Some(StageListing { stage, remaining })
+    }
+
+    /// The festival's name and venue.
+    pub fn festival_name(&self) -> String {
+        self.inventory().festival().name.clone()
+    }
+
+    /// How many tickets an order, and a fan, may take.
+    pub fn limits(&self) -> BuyLimits {
+        self.inventory().limits()
+    }
+
+    /// Tickets this fan holds for this stage.
+    pub fn held_by(&self, fan: &FanName, stage: StageId) -> u32 {
+        self.inventory().held_by(fan, stage)
     }
 
     /// This fan's tickets, oldest first.
@@ -202,6 +235,12 @@ impl Shop {
         let (tickets, saved) = {
             let mut inventory = self.inventory();
             let tickets = inventory.buy(order, OffsetDateTime::now_utc(), &mut rand::rng())?;
+            let left = inventory.remaining(order.stage).unwrap_or(0);
+            self.stock.send_modify(|levels| {
+                for level in levels.iter_mut().filter(|level| level.stage == order.stage) {
+                    level.remaining = left;
+                }
+            });
             // Queued under the lock, so the journal's order is the sale order.
             let saved = self.journal.submit(Record::Sold {
                 tickets: tickets.clone(),
@@ -213,9 +252,26 @@ impl Shop {
         Ok(tickets)
     }
 
+    /// Follows every stage's remaining stock: changes after each sale.
+    pub fn stock_updates(&self) -> watch::Receiver<Vec<StockLevel>> {
+        self.stock.subscribe()
+    }
+
+    /// Tells long-lived streams (live stock) to end, so a graceful shutdown
+    /// does not wait for browsers to hang up.
+    pub fn begin_closing(&self) {
+        self.closing.cancel();
+    }
+
+    /// A token cancelled by [`Shop::begin_closing`] or [`Shop::close`].
+    pub fn closing(&self) -> CancellationToken {
+        self.closing.clone()
+    }
+
     /// Lets the buys already admitted or queued finish, refuses new ones,
     /// then flushes and compacts the journal. Blocks on the disk at the end.
     pub async fn close(&self) -> Result<(), StoreError> {
+        self.begin_closing();
         if let Ok(all) = self.admission.acquire_many(self.buy_permits).await {
             all.forget();
         }
@@ -294,5 +350,39 @@ mod tests {
         let shop = open(dir.path(), || unreachable!("already set up"));
         assert_eq!(shop.tickets_of(&fan), bought);
         assert_eq!(shop.listing().stages[0].remaining, 38);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sale_publishes_the_new_stock_and_closing_is_announced() {
+        let dir = tempfile::tempdir().unwrap();
+        let shop = open(dir.path(), on_sale);
+        let mut updates = shop.stock_updates();
+        assert_eq!(updates.borrow_and_update()[1].remaining, 40);
+        let order = Order {
+            stage: StageId(2),
+            fan: FanName::new("mio").unwrap(),
+            quantity: 3,
+        };
+        shop.buy(&order).await.unwrap();
+        assert!(updates.has_changed().unwrap());
+        let levels = updates.borrow_and_update().clone();
+        assert_eq!(
+            levels.iter().map(|l| l.remaining).collect::<Vec<_>>(),
+            [40, 37, 40, 40]
+        );
+        let refused = Order {
+            quantity: 99,
+            ..order
+        };
+        assert!(shop.buy(&refused).await.is_err());
+        assert!(
+            !updates.has_changed().unwrap(),
+            "a refusal changes no stock"
+        );
+
+        let closing = shop.closing();
+        assert!(!closing.is_cancelled());
+        shop.close().await.unwrap();
+        assert!(closing.is_cancelled());
     }
 }

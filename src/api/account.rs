@@ -1,0 +1,88 @@
+//! Who is signed in, and the sign-up, sign-in and sign-out forms' actions:
+//! the same [`Auth`](crate::server::auth::Auth) as the JSON API, with the
+//! session kept in the same HttpOnly cookie.
+
+use super::{Flash, Problem};
+use leptos::prelude::*;
+
+/// The signed-in fan's name, if any.
+#[server(prefix = "/api/fn", endpoint = "current_fan")]
+pub async fn current_fan() -> Result<Option<String>, Problem> {
+    let auth = super::edge::auth()?;
+    Ok(super::edge::signed_in_fan(&auth).map(|fan| fan.as_str().to_owned()))
+}
+
+/// What a sign-in or sign-up form shows once after a plain form post.
+#[server(prefix = "/api/fn", endpoint = "take_flash")]
+pub async fn take_flash() -> Result<Option<Flash>, Problem> {
+    Ok(super::edge::take_flash())
+}
+
+/// Opens an account, signs the fan in, and goes on to `next`.
+#[server(prefix = "/api/fn", endpoint = "sign_up")]
+pub async fn sign_up(name: String, password: String, next: String) -> Result<(), Problem> {
+    let auth = super::edge::auth()?;
+    let result = auth.register(&name, &password).await;
+    finish_signing_in(result, name, &next, "/sign-up")
+}
+
+/// Checks the name and password, signs the fan in, and goes on to `next`.
+#[server(prefix = "/api/fn", endpoint = "sign_in")]
+pub async fn sign_in(name: String, password: String, next: String) -> Result<(), Problem> {
+    let auth = super::edge::auth()?;
+    let result = auth.sign_in(&name, &password).await;
+    finish_signing_in(result, name, &next, "/sign-in")
+}
+
+#[cfg(feature = "ssr")]
+fn finish_signing_in(
+    result: Result<crate::server::auth::SignedIn, crate::server::auth::AuthError>,
+    name: String,
+    next: &str,
+    form_page: &str,
+) -> Result<(), Problem> {
+    use super::edge;
+    let auth = edge::auth()?;
+    match result {
+        Ok(signed_in) => {
+            edge::set_cookie(&auth.session_cookie(&signed_in));
+            edge::redirect(super::safe_next(next));
+            Ok(())
+        }
+        Err(error) => {
+            let field = edge::account_field(&error);
+            let problem = edge::refused(error, field);
+            let back = format!("{form_page}?next={}", urlencoding(super::safe_next(next)));
+            let typed = Flash {
+                name: Some(name),
+                ..Flash::default()
+            };
+            Err(edge::refuse_form(problem, typed, &back))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Ends the session and goes to the stage list.
+#[server(prefix = "/api/fn", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), Problem> {
+    use super::edge;
+    let auth = edge::auth()?;
+    if let Some(token) = edge::session_token() {
+        // An unknown or expired session is as good as ended.
+        if let Err(error) = auth.sign_out(&token).await {
+            tracing::debug!("sign-out of an unknown session: {error}");
+        }
+    }
+    edge::set_cookie(&auth.signed_out_cookie());
+    edge::set_flash(&Flash {
+        signed_out: true,
+        ..Flash::default()
+    });
+    edge::redirect("/");
+    Ok(())
+}

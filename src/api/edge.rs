@@ -1,0 +1,157 @@
+//! The server side of the server functions (feature `ssr`): reaching the
+//! shop and the signed-in fan from the request, turning the layers' errors
+//! into a [`Problem`] with the right HTTP status, and the one-time
+//! [`Flash`] cookie that carries a plain form's outcome across a redirect.
+
+use super::{Field, Flash, Problem};
+use crate::domain::FanName;
+use crate::server::auth::{self, Auth, AuthError};
+use crate::server::json_api::ApiError;
+use crate::shop::{Shop, ShopError};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use std::sync::Arc;
+
+const FLASH_COOKIE: &str = "tiket_flash";
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn unavailable() -> Problem {
+    Problem::new("the shop is not available right now, please try again in a moment")
+}
+
+pub fn auth() -> Result<Arc<Auth>, Problem> {
+    use_context::<Arc<Auth>>().ok_or_else(unavailable)
+}
+
+pub fn shop() -> Result<Arc<Shop>, Problem> {
+    use_context::<Arc<Shop>>().ok_or_else(unavailable)
+}
+
+fn request_headers() -> HeaderMap {
+    use_context::<Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default()
+}
+
+/// The session token the request carries (cookie or bearer), if any.
+pub fn session_token() -> Option<String> {
+    auth::session_token(&request_headers()).ok()
+}
+
+/// The fan signed in on this request, if any.
+pub fn signed_in_fan(auth: &Auth) -> Option<FanName> {
+    auth.fan_of(&session_token()?).ok()
+}
+
+/// Whether the browser posted a plain HTML form (JavaScript off): it asks
+/// for a page back, where the server function client asks for JSON.
+pub fn is_plain_form_post() -> bool {
+    request_headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+fn response() -> Option<ResponseOptions> {
+    use_context::<ResponseOptions>()
+}
+
+pub fn set_status(status: StatusCode) {
+    if let Some(response) = response() {
+        response.set_status(status);
+    }
+}
+
+pub fn set_cookie(cookie: &Cookie<'_>) {
+    if let (Some(response), Ok(value)) = (response(), HeaderValue::from_str(&cookie.to_string())) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Keeps `flash` for the next page this browser shows.
+pub fn set_flash(flash: &Flash) {
+    let Ok(json) = serde_json::to_vec(flash) else {
+        return;
+    };
+    let cookie = Cookie::build((FLASH_COOKIE, BASE64.encode(json)))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::minutes(5))
+        .build();
+    set_cookie(&cookie);
+}
+
+/// The flash this request carries, forgotten as it is read.
+pub fn take_flash() -> Option<Flash> {
+    let headers = request_headers();
+    let value = axum_extra::extract::CookieJar::from_headers(&headers)
+        .get(FLASH_COOKIE)?
+        .value()
+        .to_owned();
+    let mut removal = Cookie::build((FLASH_COOKIE, "")).path("/").build();
+    removal.make_removal();
+    set_cookie(&removal);
+    let json = BASE64.decode(value).ok()?;
+    serde_json::from_slice(&json).ok()
+}
+
+/// Answers with a redirect to `path` (a real 302 for a plain form post; the
+/// hydrated page follows it itself).
+pub fn redirect(path: &str) {
+    leptos_axum::redirect(path);
+}
+
+/// A refusal from the layers below as the fan reads it, with its HTTP
+/// status set on the response (the JSON API's mapping: one table).
+pub fn refused(error: impl Into<ApiError>, field: Option<Field>) -> Problem {
+    let error = error.into();
+    set_status(error.status());
+    Problem {
+        message: capitalised(error.message()),
+        field,
+    }
+}
+
+/// A problem with its status.
+pub fn problem(status: StatusCode, problem: Problem) -> Problem {
+    set_status(status);
+    problem
+}
+
+/// The field an account error is about.
+pub fn account_field(error: &AuthError) -> Option<Field> {
+    match error {
+        AuthError::Name(_) => Some(Field::Name),
+        AuthError::Shop(ShopError::Account(crate::domain::AccountError::NameTaken(_))) => {
+            Some(Field::Name)
+        }
+        AuthError::Password(_) => Some(Field::Password),
+        _ => None,
+    }
+}
+
+/// Ends a refused form: a plain form post goes back to `form_page` with
+/// the problem (and what was typed) in the flash; a hydrated page gets the
+/// problem as the answer.
+pub fn refuse_form(problem: Problem, mut flash: Flash, form_page: &str) -> Problem {
+    if is_plain_form_post() {
+        flash.problem = Some(problem.clone());
+        set_flash(&flash);
+        redirect(form_page);
+    }
+    problem
+}
+
+/// The layers write sentences in lower case, to go after "error:"; a page
+/// shows them on their own.
+fn capitalised(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

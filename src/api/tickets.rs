@@ -1,0 +1,92 @@
+//! The signed-in fan's tickets, each with a QR code drawn on the server.
+
+use super::{Flash, Problem};
+use crate::domain::{Stage, TicketId};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// One ticket as the fan shows it at the gate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketPass {
+    pub id: TicketId,
+    pub code: String,
+    pub stage: Stage,
+    #[serde(with = "time::serde::rfc3339")]
+    pub bought_at: OffsetDateTime,
+    /// The ticket code as a QR code: an SVG element, drawn by the server.
+    pub qr_svg: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub fan: String,
+    pub passes: Vec<TicketPass>,
+    pub flash: Option<Flash>,
+}
+
+/// The signed-in fan's tickets, oldest first; `None` when nobody is signed in.
+#[server(prefix = "/api/fn", endpoint = "my_tickets")]
+pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
+    use super::edge;
+    let (auth, shop) = (edge::auth()?, edge::shop()?);
+    let Some(fan) = edge::signed_in_fan(&auth) else {
+        return Ok(None);
+    };
+    let programme = shop.listing();
+    let passes = shop
+        .tickets_of(&fan)
+        .into_iter()
+        .filter_map(|ticket| {
+            let stage = programme
+                .stages
+                .iter()
+                .find(|listing| listing.stage.id == ticket.stage)?
+                .stage
+                .clone();
+            let code = ticket.code.to_string();
+            Some(TicketPass {
+                id: ticket.id,
+                qr_svg: qr_svg(&code),
+                code,
+                stage,
+                bought_at: ticket.bought_at,
+            })
+        })
+        .collect();
+    Ok(Some(Wallet {
+        fan: fan.as_str().to_owned(),
+        passes,
+        flash: edge::take_flash(),
+    }))
+}
+
+/// The ticket code as a QR code, an `<svg>` element without the XML prolog.
+#[cfg(feature = "ssr")]
+fn qr_svg(code: &str) -> String {
+    use qrcode::{render::svg, EcLevel, QrCode};
+    let Ok(qr) = QrCode::with_error_correction_level(format!("TIKET:{code}"), EcLevel::M) else {
+        return String::new();
+    };
+    let svg = qr
+        .render::<svg::Color<'_>>()
+        .min_dimensions(168, 168)
+        .dark_color(svg::Color("#0b1026"))
+        .light_color(svg::Color("#ffffff"))
+        .quiet_zone(true)
+        .build();
+    match svg.find("<svg") {
+        Some(start) => svg[start..].to_owned(),
+        None => svg,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn draws_a_code_as_an_svg_qr_code() {
+        let svg = super::qr_svg("K7QX-M2PA");
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+        assert!(svg.contains("<path") && svg.ends_with("</svg>"));
+    }
+}

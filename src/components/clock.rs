@@ -1,0 +1,76 @@
+//! The page's clock and sale countdowns. Time starts at the server's clock
+//! when the page was rendered (so the server's HTML and the hydrated page
+//! agree) and, in the browser, ticks every second from there.
+
+use crate::components::when;
+use crate::domain::{SalePhase, Stage};
+use leptos::prelude::*;
+use time::OffsetDateTime;
+
+/// Whether the page has hydrated: false in the server's HTML and during
+/// hydration, true once the browser runs the page.
+#[derive(Clone, Copy)]
+pub struct Hydrated(pub ReadSignal<bool>);
+
+/// Provides [`Hydrated`] to the whole app; called once, by the app.
+pub fn provide_hydrated() {
+    let (hydrated, set_hydrated) = signal(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move || set_hydrated.set(true));
+    provide_context(Hydrated(hydrated));
+}
+
+pub fn use_hydrated() -> ReadSignal<bool> {
+    use_context::<Hydrated>()
+        .map(|hydrated| hydrated.0)
+        .unwrap_or_else(|| signal(false).0)
+}
+
+/// The time now, from the server's `as_of`, ticking each second in the browser.
+pub fn use_clock(as_of: OffsetDateTime) -> Signal<OffsetDateTime> {
+    let (now, set_now) = signal(as_of);
+    #[cfg(feature = "hydrate")]
+    {
+        let started = js_sys::Date::now();
+        let tick = move || {
+            let elapsed = (js_sys::Date::now() - started).max(0.0);
+            set_now.set(as_of + time::Duration::milliseconds(elapsed as i64));
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_now;
+    now.into()
+}
+
+/// Where a stage's sale stands, as a short line: a countdown before it
+/// opens, its closing time while open.
+#[component]
+pub fn SaleStatus(stage: Stage, now: Signal<OffsetDateTime>) -> impl IntoView {
+    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
+    let phase_of = move |now| SalePhase::at(now, opens, closes);
+    let text = move || {
+        let now = now.get();
+        match phase_of(now) {
+            SalePhase::NotYetOpen => format!(
+                "Sale opens in {} · {} JST",
+                when::countdown(opens - now),
+                when::short_date_time(opens)
+            ),
+            SalePhase::Open => format!("On sale until {} JST", when::short_date_time(closes)),
+            SalePhase::Closed => "The sale has closed".to_string(),
+        }
+    };
+    let phase = move || match phase_of(now.get()) {
+        SalePhase::NotYetOpen => "soon",
+        SalePhase::Open => "open",
+        SalePhase::Closed => "closed",
+    };
+    view! {
+        <p class="text-sm text-slate-300" data-sale=phase role="timer" aria-live="off">
+            {text}
+        </p>
+    }
+}

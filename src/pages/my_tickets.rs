@@ -1,0 +1,84 @@
+//! `/my-tickets`: the signed-in fan's tickets, newest first, each with its
+//! code and QR code; a purchase just made is announced and marked. Signed out, it sends the fan
+//! to sign in and back.
+
+use crate::api::tickets::{my_tickets, Wallet};
+use crate::components::notice::{ErrorNotice, SuccessNotice};
+use crate::components::ticket_pass::TicketPassCard;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+
+#[component]
+pub fn MyTicketsPage() -> impl IntoView {
+    let wallet = Resource::new(|| (), |()| my_tickets());
+    view! {
+        <Title text="My tickets"/>
+        <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading your tickets…"</p> }>
+            {move || Suspend::new(async move {
+                match wallet.await {
+                    Ok(Some(wallet)) => view! { <WalletView wallet/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/sign-in?next=/my-tickets"/> }.into_any(),
+                    Err(problem) => view! { <ErrorNotice message=problem.message/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WalletView(wallet: Wallet) -> impl IntoView {
+    let Wallet { fan, passes, flash } = wallet;
+    let bought = flash.and_then(|flash| flash.bought);
+    let new_ids = bought
+        .as_ref()
+        .map(|b| b.tickets.clone())
+        .unwrap_or_default();
+    let count = passes.len();
+    view! {
+        <h1 class="font-display mt-8 text-3xl font-black">"My tickets"</h1>
+        <p class="mt-2 text-slate-300">
+            {match count {
+                0 => format!("Signed in as {fan}."),
+                1 => format!("Signed in as {fan} · 1 ticket. Show its QR code at the gate."),
+                n => format!("Signed in as {fan} · {n} tickets. Show each QR code at the gate."),
+            }}
+        </p>
+        {bought.map(|bought| {
+            let n = bought.tickets.len();
+            view! {
+                <SuccessNotice>
+                    <p class="font-semibold">
+                        {if bought.replayed { "Already bought: " } else { "Bought! " }}
+                        {format!("{n} ticket{} for {} · {}", if n == 1 { "" } else { "s" }, bought.stage_name, bought.total)}
+                    </p>
+                    <p class="mt-1 text-sm">"They are saved and marked New below."</p>
+                </SuccessNotice>
+            }
+        })}
+        {if passes.is_empty() {
+            view! {
+                <div class="mt-10 rounded-3xl border border-dashed border-white/20 p-10 text-center">
+                    <p class="text-lg font-semibold">"No tickets yet"</p>
+                    <p class="mt-2 text-slate-300">"Pick a stage and buy; your tickets appear here with their QR codes."</p>
+                    <A href="/" attr:class="mt-6 inline-block rounded-full bg-glow-400 px-6 py-3 font-semibold text-night-950 hover:bg-glow-300">"See the stages"</A>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <ul class="mt-8 grid gap-5 lg:grid-cols-2" role="list">
+                    {passes
+                        .into_iter()
+                        .rev()
+                        .map(|pass| {
+                            let new = new_ids.contains(&pass.id);
+                            view! { <li><TicketPassCard pass new/></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+    }
+}

@@ -1,0 +1,27 @@
+//! `/sign-in?next=…`: name and password; back to `next` once signed in.
+
+use crate::api::account::SignIn;
+use crate::components::account_form::{AccountFields, AccountLayout};
+use leptos::prelude::*;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = expect_context::<ServerAction<SignIn>>();
+    let form = move |flash| {
+        view! {
+            <ActionForm action attr:novalidate=true>
+                <AccountFields result=action.value().into() pending=action.pending() flash
+                    button="Sign in" busy="Signing in…" password_autocomplete="current-password"/>
+            </ActionForm>
+        }
+    };
+    view! {
+        <AccountLayout
+            title="Sign in"
+            intro="Welcome back. Sign in to buy tickets and to see yours."
+            other_page="/sign-up"
+            other_text="New to tiket? Create an account"
+            form
+        />
+    }
+}

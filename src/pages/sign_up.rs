@@ -1,0 +1,29 @@
+//! `/sign-up?next=…`: a new account (name and password); signed in at once
+//! and back to `next`.
+
+use crate::api::account::SignUp;
+use crate::components::account_form::{AccountFields, AccountLayout};
+use leptos::prelude::*;
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = expect_context::<ServerAction<SignUp>>();
+    let form = move |flash| {
+        view! {
+            <ActionForm action attr:novalidate=true>
+                <AccountFields result=action.value().into() pending=action.pending() flash
+                    button="Create account" busy="Creating your account…" password_autocomplete="new-password"
+                    password_hint="At least 8 characters. A short phrase is easy to remember and hard to guess."/>
+            </ActionForm>
+        }
+    };
+    view! {
+        <AccountLayout
+            title="Create an account"
+            intro="One account holds your tickets for every stage."
+            other_page="/sign-in"
+            other_text="Already have an account? Sign in"
+            form
+        />
+    }
+}
