@@ -303,15 +303,60 @@ fn server_functions_answer_bad_forms_with_a_status_and_a_sentence() {
     run(async {
         let app = app();
         for (function, form, status, sentence) in [
-            ("buy_tickets", "stage=1", StatusCode::BAD_REQUEST, "could not be handled"),
-            ("buy_tickets", "", StatusCode::BAD_REQUEST, "could not be handled"),
-            ("buy_tickets", "stage=x&quantity=1&order_key=k", StatusCode::NOT_FOUND, "There is no stage"),
-            ("buy_tickets", "stage=1&quantity=2&order_key=k", StatusCode::UNAUTHORIZED, "Sign in to buy"),
-            ("sign_in", "name=nobody&password=wrong-password-1&next=/", StatusCode::UNAUTHORIZED, "The user name or the password is wrong"),
-            ("sign_in", "name=&password=whatever-1234&next=/", StatusCode::UNPROCESSABLE_ENTITY, "The user name is empty"),
-            ("sign_up", "name=weak&password=password&next=/", StatusCode::UNPROCESSABLE_ENTITY, "anyone would guess"),
-            ("sign_up", "name=a%0Ab&password=long-enough-1&next=/", StatusCode::UNPROCESSABLE_ENTITY, "control"),
-            ("stage_details", "stage=999", StatusCode::NOT_FOUND, "The festival has no stage 999."),
+            (
+                "buy_tickets",
+                "stage=1",
+                StatusCode::BAD_REQUEST,
+                "could not be handled",
+            ),
+            (
+                "buy_tickets",
+                "",
+                StatusCode::BAD_REQUEST,
+                "could not be handled",
+            ),
+            (
+                "buy_tickets",
+                "stage=x&quantity=1&order_key=k",
+                StatusCode::NOT_FOUND,
+                "There is no stage",
+            ),
+            (
+                "buy_tickets",
+                "stage=1&quantity=2&order_key=k",
+                StatusCode::UNAUTHORIZED,
+                "Sign in to buy",
+            ),
+            (
+                "sign_in",
+                "name=nobody&password=wrong-password-1&next=/",
+                StatusCode::UNAUTHORIZED,
+                "The user name or the password is wrong",
+            ),
+            (
+                "sign_in",
+                "name=&password=whatever-1234&next=/",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The user name is empty",
+            ),
+            (
+                "sign_up",
+                "name=weak&password=password&next=/",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "anyone would guess",
+            ),
+            (
+                "sign_up",
+                "name=a%0Ab&password=long-enough-1&next=/",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "control",
+            ),
+            (
+                "stage_details",
+                "stage=999",
+                StatusCode::NOT_FOUND,
+                "The festival has no stage 999.",
+            ),
         ] {
             let (got, body) = post_form(&app, function, form).await;
             assert_eq!(got, status, "{function} {form:?}: {body}");

@@ -99,10 +99,15 @@ fn FansClock(moment: OffsetDateTime) -> impl IntoView {
     }
 }
 
-/// How many tickets are left, in words and as a bar, announced politely
-/// when it changes.
+/// How many tickets are left, in words and as a bar. With `announce`, screen
+/// readers hear each change (on a stage's own page; a list of cards stays
+/// quiet, or a rush would read out every stage at every sale).
 #[component]
-pub fn StockMeter(remaining: Signal<u32>, total: u32) -> impl IntoView {
+pub fn StockMeter(
+    remaining: Signal<u32>,
+    total: u32,
+    #[prop(optional)] announce: bool,
+) -> impl IntoView {
     let percent = move || {
         if total == 0 {
             0
@@ -116,7 +121,7 @@ pub fn StockMeter(remaining: Signal<u32>, total: u32) -> impl IntoView {
     };
     view! {
         <p
-            aria-live="polite"
+            aria-live=announce.then_some("polite")
             data-stock=move || remaining.get().to_string()
             class=move || if remaining.get() == 0 { "text-sm font-semibold text-rose-300" } else { "text-sm font-semibold text-glow-300" }
         >

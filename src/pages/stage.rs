@@ -73,7 +73,7 @@ fn StageView(info: StageInfo) -> impl IntoView {
                 <p class="mt-2 text-slate-200">{info.festival_name.clone()}</p>
                 <StageFacts stage=stage.clone()/>
                 <div class="mt-6 max-w-sm">
-                    <StockMeter remaining total=stage.total_stock/>
+                    <StockMeter remaining total=stage.total_stock announce=true/>
                     <div class="mt-3"><SaleStatus stage=stage.clone() now/></div>
                 </div>
             </section>

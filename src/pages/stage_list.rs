@@ -103,7 +103,11 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
 /// Buttons to show one day or all of them.
 #[component]
 fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
-    let every_day = if days.len() == 2 { "Both days" } else { "All days" };
+    let every_day = if days.len() == 2 {
+        "Both days"
+    } else {
+        "All days"
+    };
     let choices = std::iter::once((None, every_day.to_string())).chain(
         days.into_iter()
             .map(|(day, date)| (Some(day), format!("Day {day} · {date}"))),
