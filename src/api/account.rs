@@ -23,7 +23,7 @@ pub async fn take_flash() -> Result<Option<Flash>, Problem> {
 pub async fn sign_up(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
     let result = auth.register(&name, &password).await;
-    finish_signing_in(result, name, &next, "/sign-up")
+    finish_signing_in(&auth, result, name, &next, "/sign-up")
 }
 
 /// Checks the name and password, signs the fan in, and goes on to `next`.
@@ -31,18 +31,18 @@ pub async fn sign_up(name: String, password: String, next: String) -> Result<(),
 pub async fn sign_in(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
     let result = auth.sign_in(&name, &password).await;
-    finish_signing_in(result, name, &next, "/sign-in")
+    finish_signing_in(&auth, result, name, &next, "/sign-in")
 }
 
 #[cfg(feature = "ssr")]
 fn finish_signing_in(
+    auth: &crate::server::auth::Auth,
     result: Result<crate::server::auth::SignedIn, crate::server::auth::AuthError>,
     name: String,
     next: &str,
     form_page: &str,
 ) -> Result<(), Problem> {
     use super::edge;
-    let auth = edge::auth()?;
     match result {
         Ok(signed_in) => {
             edge::set_cookie(&auth.session_cookie(&signed_in));

@@ -45,15 +45,21 @@ pub fn use_clock(as_of: OffsetDateTime) -> Signal<OffsetDateTime> {
     now.into()
 }
 
+/// Where `stage`'s sale stands as `now` moves: changes only when the phase does.
+pub fn use_sale_phase(stage: &Stage, now: Signal<OffsetDateTime>) -> Memo<SalePhase> {
+    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
+    Memo::new(move |_| SalePhase::at(now.get(), opens, closes))
+}
+
 /// Where a stage's sale stands, as a short line: a countdown before it
 /// opens, its closing time while open.
 #[component]
 pub fn SaleStatus(stage: Stage, now: Signal<OffsetDateTime>) -> impl IntoView {
     let (opens, closes) = (stage.sale_opens, stage.sale_closes);
-    let phase_of = move |now| SalePhase::at(now, opens, closes);
+    let sale_phase = use_sale_phase(&stage, now);
     let text = move || {
         let now = now.get();
-        match phase_of(now) {
+        match sale_phase.get() {
             SalePhase::NotYetOpen => format!(
                 "Sale opens in {} · {} JST",
                 when::countdown(opens - now),
@@ -63,7 +69,7 @@ pub fn SaleStatus(stage: Stage, now: Signal<OffsetDateTime>) -> impl IntoView {
             SalePhase::Closed => "The sale has closed".to_string(),
         }
     };
-    let phase = move || match phase_of(now.get()) {
+    let phase = move || match sale_phase.get() {
         SalePhase::NotYetOpen => "soon",
         SalePhase::Open => "open",
         SalePhase::Closed => "closed",

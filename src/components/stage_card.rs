@@ -1,7 +1,7 @@
 //! A stage as a card: name, day, times, price, live stock, the sale's
 //! countdown, and the way to its tickets (disabled when sold out).
 
-use crate::components::clock::{use_hydrated, SaleStatus};
+use crate::components::clock::{use_hydrated, use_sale_phase, SaleStatus};
 use crate::components::when;
 use crate::domain::{SalePhase, Stage};
 use leptos::prelude::*;
@@ -17,8 +17,8 @@ pub fn StageCard(
     let heading_id = format!("stage-{}", stage.id);
     let href = format!("/stages/{}", stage.id);
     let sold_out = move || remaining.get() == 0;
-    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
-    let on_sale = move || SalePhase::at(now.get(), opens, closes) == SalePhase::Open;
+    let sale_phase = use_sale_phase(&stage, now);
+    let on_sale = move || sale_phase.get() == SalePhase::Open;
     view! {
         <article
             aria-labelledby=heading_id.clone()

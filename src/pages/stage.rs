@@ -6,7 +6,7 @@
 use crate::api::buying::BuyTickets;
 use crate::api::stages::{stage_details, StageInfo};
 use crate::api::{Field, Problem};
-use crate::components::clock::{use_clock, use_hydrated, SaleStatus};
+use crate::components::clock::{use_clock, use_hydrated, use_sale_phase, SaleStatus};
 use crate::components::form::{FieldError, SubmitButton};
 use crate::components::live_stock::use_live_stock;
 use crate::components::notice::ErrorNotice;
@@ -117,8 +117,8 @@ fn BuyPanel(
         }
         .into_any();
     }
-    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
-    let phase = move || SalePhase::at(now.get(), opens, closes);
+    let sale_phase = use_sale_phase(&stage, now);
+    let phase = move || sale_phase.get();
     let sold_out = move || remaining.get() == 0;
     view! {
         <p class="mt-2 text-sm text-slate-400">

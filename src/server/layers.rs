@@ -46,9 +46,9 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Path prefixes the timeout leaves alone.
 ///
 /// The timeout only runs until a handler returns its response (status and
-/// headers); a body streamed after that is not cut off. So a server-sent
-/// events route (a later issue) that answers at once and then streams needs no
-/// entry here. A route that must *wait* longer than [`REQUEST_TIMEOUT`] before
+/// headers); a body streamed after that is not cut off. So the live stock's
+/// server-sent events (`/events/stock`), which answer at once and then
+/// stream, need no entry here. A route that must *wait* longer than [`REQUEST_TIMEOUT`] before
 /// it answers (a long poll, say) does: add its prefix, like `"/api/events"`.
 const UNTIMED: &[&str] = &[];
 
