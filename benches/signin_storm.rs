@@ -119,8 +119,9 @@ async fn serve(folder: &std::path::Path, hash_workers: usize) -> String {
         sign_in_burst: u32::MAX,
         ..AuthOptions::default()
     };
-    let auth = Arc::new(Auth::new(Arc::new(shop), auth_options).expect("auth"));
-    common::serve_locally(auth).await
+    let shop = Arc::new(shop);
+    let auth = Arc::new(Auth::new(shop.clone(), auth_options).expect("auth"));
+    common::serve_locally(shop, auth).await
 }
 
 async fn sign_up(client: &reqwest::Client, base: &str, name: &str) -> String {

@@ -134,7 +134,7 @@ async fn shop_run(buyers: usize, run_for: Duration) -> f64 {
                         fan: FanName::new(format!("b{buyer}-{n}")).expect("a valid name"),
                         quantity: 1,
                     };
-                    shop.buy(&order).await.expect("bought");
+                    shop.buy(order, None).await.expect("bought");
                     bought.fetch_add(1, Ordering::Relaxed);
                     n += 1;
                 }

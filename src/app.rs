@@ -1,7 +1,6 @@
 //! The application: the HTML shell the server renders around every page, and
 //! the router that picks a page for each path. Shared by server and browser.
 
-use crate::api::account::{SignIn, SignOut, SignUp};
 use crate::components::clock::{provide_hydrated, use_hydrated};
 use crate::components::notice::ErrorNotice;
 use crate::components::site_chrome::{SiteFooter, SiteHeader};
@@ -9,6 +8,7 @@ use crate::pages::{
     my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
     stage::StagePage, stage_list::StageListPage,
 };
+use crate::server_fns::account::{SignIn, SignOut, SignUp};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{

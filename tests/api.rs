@@ -14,7 +14,7 @@ use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tiket::domain::{FanName, Festival, IdempotencyKey, Order, Session, StageId};
+use tiket::domain::{FanName, Festival, Order, OrderKey, Session, StageId};
 use tiket::server::auth::{token_hash, Auth, AuthOptions};
 use tiket::shop::{Shop, ShopOptions};
 use tiket::store::{JsonStore, Store};
@@ -28,7 +28,7 @@ fn run(test: impl Future<Output = ()>) {
 struct Server {
     base: String,
     data: tempfile::TempDir,
-    auth: Arc<Auth>,
+    shop: Arc<Shop>,
     http: reqwest::Client,
 }
 
@@ -54,12 +54,13 @@ async fn serve_with(festival: Festival, auth_options: AuthOptions) -> Arc<Server
         ShopOptions::default(),
     )
     .unwrap();
-    let auth = Arc::new(Auth::new(Arc::new(shop), auth_options).unwrap());
-    let base = common::serve_locally(auth.clone()).await;
+    let shop = Arc::new(shop);
+    let auth = Arc::new(Auth::new(shop.clone(), auth_options).unwrap());
+    let base = common::serve_locally(shop.clone(), auth).await;
     Arc::new(Server {
         base,
         data,
-        auth,
+        shop,
         http: reqwest::Client::new(),
     })
 }
@@ -383,7 +384,7 @@ fn accounts_and_sessions_survive_a_restart() {
             quantity: 1,
         };
         let retry = Arc::new(reopened)
-            .buy_once(order, Some(IdempotencyKey::new("k-1").unwrap()))
+            .buy(order, Some(OrderKey::new("k-1").unwrap()))
             .await
             .unwrap();
         assert!(retry.replayed);
@@ -643,8 +644,7 @@ fn every_bad_buy_is_answered_with_its_status_and_a_sentence_and_changes_nothing(
         let expired = "an-expired-session-token";
         let long_ago = time::OffsetDateTime::now_utc() - time::Duration::days(40);
         server
-            .auth
-            .shop()
+            .shop
             .open_session(Session {
                 token_hash: token_hash(expired),
                 fan: FanName::new("marine").unwrap(),

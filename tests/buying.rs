@@ -43,7 +43,7 @@ async fn race(
             let (shop, start) = (shop.clone(), start.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                let outcome = shop.buy(&order).await;
+                let outcome = shop.buy(order.clone(), None).await.map(|p| p.tickets);
                 (order, outcome)
             })
         })

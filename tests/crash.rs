@@ -28,6 +28,7 @@ const COMPACT_AFTER_BYTES: u64 = 32 << 10;
 fn open_store(dir: &str) -> JsonStore {
     let options = JsonStoreOptions {
         compact_after_bytes: COMPACT_AFTER_BYTES,
+        ..JsonStoreOptions::default()
     };
     JsonStore::open_with(dir, options).unwrap()
 }
@@ -64,7 +65,7 @@ fn crash_child() {
                             fan: FanName::new(format!("r{round}-b{buyer}-{n}")).unwrap(),
                             quantity: 1 + (n % 4) as u32,
                         };
-                        let tickets = shop.buy(&order).await.unwrap();
+                        let tickets = shop.buy(order, None).await.unwrap().tickets;
                         let ids: Vec<String> = tickets.iter().map(|t| t.id.to_string()).collect();
                         // One line, one write: the parent reads it even if we die next.
                         let line = format!("ACK {}\n", ids.join(","));

@@ -39,8 +39,9 @@ fn app() -> Router {
             ShopOptions::default(),
         )
         .unwrap();
-        let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
-        (common::app(Arc::new(auth)), data)
+        let shop = Arc::new(shop);
+        let auth = Auth::new(shop.clone(), AuthOptions::default()).unwrap();
+        (common::app(shop, Arc::new(auth)), data)
     });
     app.clone()
 }
@@ -108,7 +109,7 @@ fn the_server_function_answers_the_listing_in_json() {
             content_type.starts_with("application/json"),
             "{content_type}"
         );
-        let programme: tiket::api::stages::Programme = serde_json::from_str(&body).unwrap();
+        let programme: tiket::server_fns::stages::Programme = serde_json::from_str(&body).unwrap();
         let listing = programme.listing;
         assert_eq!(listing.stages.len(), 4);
         assert!(listing
@@ -251,6 +252,32 @@ fn every_page_answers_with_its_status() {
             response.headers()[header::LOCATION],
             "/sign-in?next=/my-tickets"
         );
+    });
+}
+
+/// A `next` carrying `?`, `&`, `#`, a space and Japanese comes back whole:
+/// the form keeps it as typed, and the link to the other account page
+/// carries it percent-encoded (unencoded, `&` and `#` would cut it short).
+#[test]
+fn next_survives_every_link_that_carries_it() {
+    run(async {
+        let app = app();
+        let next = "/stages/1?a=1&b=2#top ライブ";
+        let encoded = "/stages/1%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96";
+        for page in ["/sign-in", "/sign-up"] {
+            let (status, _, html) =
+                send(&app, Method::GET, &format!("{page}?next={encoded}")).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(
+                html.contains(&format!("next={encoded}\"")),
+                "{page}: the other form's link should carry next encoded"
+            );
+            let kept = next.replace('&', "&amp;");
+            assert!(
+                html.contains(&format!("name=\"next\" value=\"{kept}\"")),
+                "{page}: the form should keep next as it was: {kept}"
+            );
+        }
     });
 }
 

@@ -2,10 +2,11 @@
 //! name and password fields, with each field's error beside it and what the
 //! fan typed kept when a form comes back refused.
 
-use crate::api::account::take_flash;
-use crate::api::{Field, Flash, Problem};
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::notice::ErrorNotice;
+use crate::forms::{Field, Flash, Problem};
+use crate::routes;
+use crate::server_fns::account::take_flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -25,7 +26,7 @@ where
     V: IntoView + 'static,
 {
     let next = use_next();
-    let other_href = move || format!("{other_page}?next={}", next.get());
+    let other_href = move || routes::with_next(other_page, &next.get());
     let flash = Resource::new(|| (), |()| take_flash());
     view! {
         <Title text=title/>
@@ -50,7 +51,7 @@ pub fn use_next() -> Signal<String> {
     let query = use_query_map();
     Signal::derive(move || {
         let next = query.read().get("next").unwrap_or_default();
-        crate::api::safe_next(&next).to_string()
+        crate::routes::safe_next(&next).to_string()
     })
 }
 
@@ -73,11 +74,7 @@ pub fn AccountFields(
         name,
         ..
     } = flash;
-    let problem = Signal::derive(move || match result.get() {
-        Some(Err(problem)) => Some(problem),
-        Some(Ok(())) => None,
-        None => flashed.clone(),
-    });
+    let problem = Signal::derive(move || Problem::latest(result.get(), flashed.clone()));
     let error_of =
         move |field| Signal::derive(move || problem.get().and_then(|p| p.for_field(field)));
     view! {

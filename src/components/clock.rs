@@ -2,8 +2,8 @@
 //! when the page was rendered (so the server's HTML and the hydrated page
 //! agree) and, in the browser, ticks every second from there.
 
-use crate::components::when;
 use crate::domain::{SalePhase, Stage};
+use crate::when;
 use leptos::prelude::*;
 use time::OffsetDateTime;
 

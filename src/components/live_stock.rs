@@ -6,9 +6,6 @@
 use crate::domain::{StageId, StockLevel};
 use leptos::prelude::*;
 
-/// Where the server streams stock levels.
-pub const STOCK_EVENTS_PATH: &str = "/events/stock";
-
 /// The stock levels this page follows.
 #[derive(Clone, Copy)]
 pub struct LiveStock {
@@ -46,7 +43,7 @@ pub fn use_live_stock() -> LiveStock {
 #[cfg(feature = "hydrate")]
 fn listen(set_levels: WriteSignal<Option<Vec<StockLevel>>>) {
     use wasm_bindgen::{closure::Closure, JsCast};
-    let Ok(source) = web_sys::EventSource::new(STOCK_EVENTS_PATH) else {
+    let Ok(source) = web_sys::EventSource::new(crate::routes::STOCK_EVENTS) else {
         return;
     };
     let on_stock =

@@ -1,6 +1,6 @@
 //! Components shared by the pages: the site's frame, stage cards and
-//! ticket passes, forms, notices, live stock, the clock, and how times and
-//! dates are written.
+//! ticket passes, forms, notices, live stock and the clock. How times are
+//! written is in [`crate::when`], shared with the server.
 
 pub mod account_form;
 pub mod clock;
@@ -10,4 +10,3 @@ pub mod notice;
 pub mod site_chrome;
 pub mod stage_card;
 pub mod ticket_pass;
-pub mod when;

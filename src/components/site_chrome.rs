@@ -1,7 +1,8 @@
 //! The frame around every page: the header with the brand and the fan's
 //! account (sign in, or their name, tickets and sign out), and the footer.
 
-use crate::api::account::{current_fan, SignIn, SignOut, SignUp};
+use crate::routes;
+use crate::server_fns::account::{current_fan, SignIn, SignOut, SignUp};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -66,9 +67,9 @@ fn SignInLink(class: &'static str) -> impl IntoView {
     let href = move || {
         let here = location.pathname.get();
         if here.starts_with("/sign-") {
-            "/sign-in".to_string()
+            routes::SIGN_IN.to_string()
         } else {
-            format!("/sign-in?next={here}")
+            routes::with_next(routes::SIGN_IN, &here)
         }
     };
     view! { <a href=href class=class>"Sign in"</a> }

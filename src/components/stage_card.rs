@@ -2,8 +2,8 @@
 //! countdown, and the way to its tickets (disabled when sold out).
 
 use crate::components::clock::{use_hydrated, use_sale_phase, SaleStatus};
-use crate::components::when;
 use crate::domain::{SalePhase, Stage};
+use crate::when;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use time::OffsetDateTime;
@@ -15,7 +15,7 @@ pub fn StageCard(
     now: Signal<OffsetDateTime>,
 ) -> impl IntoView {
     let heading_id = format!("stage-{}", stage.id);
-    let href = format!("/stages/{}", stage.id);
+    let href = crate::routes::stage_page(stage.id);
     let sold_out = move || remaining.get() == 0;
     let sale_phase = use_sale_phase(&stage, now);
     let on_sale = move || sale_phase.get() == SalePhase::Open;

@@ -1,8 +1,8 @@
 //! One ticket as the fan shows it at the gate: stage, day, times, the code
 //! in large letters and as a QR code (drawn by the server).
 
-use crate::api::tickets::TicketPass;
-use crate::components::when;
+use crate::server_fns::tickets::TicketPass;
+use crate::when;
 use leptos::prelude::*;
 
 #[component]

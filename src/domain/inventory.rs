@@ -1,181 +1,13 @@
 //! The inventory and the buy rule: which tickets are sold, to whom, and how
 //! many are left. [`Inventory::buy`] is the one place a sale is decided.
 
-use super::{FanName, Festival, SalePhase, Stage, StageId, Ticket, TicketCode, TicketId};
+use super::{
+    BuyError, BuyLimits, FanName, Festival, FestivalListing, Order, Sale, SalePhase, StageId,
+    StageListing, StockLevel, Ticket, TicketCode, TicketId,
+};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
-
-/// How many tickets one order, and one fan in all, may take of a stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuyLimits {
-    /// Most tickets in one order.
-    pub per_order: u32,
-    /// Most tickets one fan may hold for one stage, earlier orders included.
-    pub per_fan: u32,
-}
-
-impl Default for BuyLimits {
-    fn default() -> Self {
-        BuyLimits {
-            per_order: 4,
-            per_fan: 4,
-        }
-    }
-}
-
-/// A fan's request for `quantity` tickets of one stage.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Order {
-    pub stage: StageId,
-    pub fan: FanName,
-    pub quantity: u32,
-}
-
-/// A client's name for one order (the `Idempotency-Key` of an HTTP request):
-/// an order sent again under the same key is answered, not sold, again.
-/// 1 to [`IdempotencyKey::MAX_LEN`] visible ASCII characters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct IdempotencyKey(String);
-
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("an idempotency key is 1 to {max} visible ASCII characters (a UUID is a good choice)", max = IdempotencyKey::MAX_LEN)]
-pub struct IdempotencyKeyError;
-
-impl IdempotencyKey {
-    pub const MAX_LEN: usize = 128;
-
-    pub fn new(key: impl Into<String>) -> Result<Self, IdempotencyKeyError> {
-        let key = key.into();
-        let visible = key.bytes().all(|b| b.is_ascii_graphic());
-        match visible && (1..=Self::MAX_LEN).contains(&key.len()) {
-            true => Ok(IdempotencyKey(key)),
-            false => Err(IdempotencyKeyError),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for IdempotencyKey {
-    type Error = IdempotencyKeyError;
-    fn try_from(key: String) -> Result<Self, Self::Error> {
-        IdempotencyKey::new(key)
-    }
-}
-
-impl From<IdempotencyKey> for String {
-    fn from(key: IdempotencyKey) -> String {
-        key.0
-    }
-}
-
-/// Why an order was refused. Each says what the fan can do about it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum BuyError {
-    #[error("there is no stage {0}")]
-    UnknownStage(StageId),
-    #[error("choose at least one ticket")]
-    NoTickets,
-    #[error("one order can hold at most {limit} tickets; you asked for {requested}")]
-    OverOrderLimit { requested: u32, limit: u32 },
-    #[error(
-        "tickets for stage {stage} are not on sale yet; the sale opens at {}",
-        moment(opens)
-    )]
-    SaleNotOpen {
-        stage: StageId,
-        opens: OffsetDateTime,
-    },
-    #[error("the sale for stage {stage} closed at {}", moment(closed))]
-    SaleClosed {
-        stage: StageId,
-        closed: OffsetDateTime,
-    },
-    #[error("a fan may hold at most {limit} tickets for stage {stage}; you hold {held} already, so you can buy {left} more", left = limit.saturating_sub(*held))]
-    OverFanLimit {
-        stage: StageId,
-        limit: u32,
-        held: u32,
-    },
-    #[error("stage {0} is sold out")]
-    SoldOut(StageId),
-    #[error("only {remaining} tickets are left for stage {stage}; you asked for {requested}")]
-    NotEnoughStock {
-        stage: StageId,
-        requested: u32,
-        remaining: u32,
-    },
-}
-
-/// A moment as a sentence shows it, in the offset it was given in:
-/// `2026-11-01 12:00 +09:00`.
-fn moment(at: &OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day] [hour]:[minute] [offset_hour sign:mandatory]:[offset_minute]"
-    );
-    at.format(format).unwrap_or_else(|_| at.to_string())
-}
-
-/// Why saved tickets cannot be taken back into an inventory: they do not add up.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum RestoreError {
-    #[error("ticket {0} is for stage {1}, which the festival does not have")]
-    UnknownStage(TicketId, StageId),
-    #[error("ticket {0} would sell stage {1} beyond its stock")]
-    Oversold(TicketId, StageId),
-    #[error("ticket {0} appears twice")]
-    DuplicateId(TicketId),
-    #[error("ticket {0} has code {1}, which another ticket already has")]
-    DuplicateCode(TicketId, TicketCode),
-}
-
-/// What a fan sees of one stage: the stage and how many tickets are left.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageListing {
-    pub stage: Stage,
-    pub remaining: u32,
-}
-
-impl StageListing {
-    pub fn is_sold_out(&self) -> bool {
-        self.remaining == 0
-    }
-}
-
-/// How many tickets of one stage are left: what live stock updates carry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StockLevel {
-    pub stage: StageId,
-    pub remaining: u32,
-}
-
-/// The whole festival as a fan sees it, stages in festival order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FestivalListing {
-    pub name: String,
-    pub venue: String,
-    pub stages: Vec<StageListing>,
-}
-
-impl FestivalListing {
-    /// The festival's days in order, each with its stages.
-    pub fn days(&self) -> Vec<(u8, Vec<StageListing>)> {
-        let mut days: Vec<(u8, Vec<StageListing>)> = Vec::new();
-        for listing in &self.stages {
-            match days.iter_mut().find(|(day, _)| *day == listing.stage.day) {
-                Some((_, stages)) => stages.push(listing.clone()),
-                None => days.push((listing.stage.day, vec![listing.clone()])),
-            }
-        }
-        days.sort_by_key(|(day, _)| *day);
-        days
-    }
-}
 
 /// Every ticket sold so far, indexed for the buy rule and for each fan.
 #[derive(Clone, Debug)]
@@ -277,13 +109,14 @@ impl Inventory {
 
     /// The buy rule. Sells `order.quantity` tickets at `now` if every rule
     /// allows it, or nothing: a known stage, 1 to the per-order limit, inside
-    /// the sale window, within the per-fan limit, and never beyond the stock.
+    /// the sale window, within the per-fan limit, never beyond the stock, and
+    /// a total that can be counted in yen.
     pub fn buy(
         &mut self,
         order: &Order,
         now: OffsetDateTime,
         rng: &mut impl Rng,
-    ) -> Result<Vec<Ticket>, BuyError> {
+    ) -> Result<Sale, BuyError> {
         let stage = self
             .festival
             .stage(order.stage)
@@ -333,6 +166,14 @@ impl Inventory {
             });
         }
 
+        let price = stage.price;
+        if price.times(requested).is_none() {
+            return Err(BuyError::TotalTooLarge {
+                stage: id,
+                requested,
+            });
+        }
+
         let tickets: Vec<Ticket> = (0..requested)
             .map(|_| Ticket {
                 id: self.fresh_id(rng),
@@ -345,7 +186,10 @@ impl Inventory {
         for ticket in &tickets {
             self.record(ticket.clone());
         }
-        Ok(tickets)
+        Sale::at_price(tickets, price).ok_or(BuyError::TotalTooLarge {
+            stage: id,
+            requested,
+        })
     }
 
     /// Takes back tickets sold before (read from storage or imported). Only
@@ -410,10 +254,24 @@ impl Inventory {
     }
 }
 
+/// Why saved tickets cannot be taken back into an inventory: they do not add up.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RestoreError {
+    #[error("ticket {0} is for stage {1}, which the festival does not have")]
+    UnknownStage(TicketId, StageId),
+    #[error("ticket {0} would sell stage {1} beyond its stock")]
+    Oversold(TicketId, StageId),
+    #[error("ticket {0} appears twice")]
+    DuplicateId(TicketId),
+    #[error("ticket {0} has code {1}, which another ticket already has")]
+    DuplicateCode(TicketId, TicketCode),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::stage::tests::stage;
+    use crate::domain::Yen;
     use rand::{rngs::StdRng, SeedableRng};
     use time::macros::datetime;
 
@@ -438,26 +296,9 @@ mod tests {
     }
 
     fn buy(inventory: &mut Inventory, order: &Order) -> Result<Vec<Ticket>, BuyError> {
-        inventory.buy(order, NOW, &mut StdRng::seed_from_u64(42))
-    }
-
-    #[test]
-    fn idempotency_keys_are_short_visible_ascii() {
-        assert!(IdempotencyKey::new("6f1c2b9e-order-1").is_ok());
-        assert!(IdempotencyKey::new("k".repeat(128)).is_ok());
-        for bad in [
-            String::new(),
-            "k".repeat(129),
-            "with space".into(),
-            "ünï".into(),
-            "tab\t".into(),
-        ] {
-            assert_eq!(
-                IdempotencyKey::new(bad.clone()),
-                Err(IdempotencyKeyError),
-                "{bad:?}"
-            );
-        }
+        inventory
+            .buy(order, NOW, &mut StdRng::seed_from_u64(42))
+            .map(|sale| sale.tickets)
     }
 
     #[test]
@@ -607,6 +448,29 @@ mod tests {
     }
 
     #[test]
+    fn a_sale_carries_its_total_and_an_uncountable_total_sells_nothing() {
+        let mut inv = inventory(&[10]);
+        let sale = inv
+            .buy(&order(1, "a", 3), NOW, &mut StdRng::seed_from_u64(7))
+            .unwrap();
+        assert_eq!(sale.total, Yen(3 * 7_950));
+
+        // A price no festival would pass validation with, set behind its back.
+        let mut festival = inv.festival().clone();
+        festival.stages[0].price = Yen(u64::MAX / 2);
+        let mut inv = Inventory::new(festival, BuyLimits::default());
+        assert_eq!(
+            buy(&mut inv, &order(1, "a", 3)),
+            Err(BuyError::TotalTooLarge {
+                stage: StageId(1),
+                requested: 3
+            })
+        );
+        assert_eq!(inv.sold(StageId(1)), 0, "refused before selling");
+        assert!(buy(&mut inv, &order(1, "a", 2)).is_ok(), "two still fit");
+    }
+
+    #[test]
     fn restores_saved_tickets_and_keeps_counting_from_them() {
         let mut original = inventory(&[5]);
         let sold = buy(&mut original, &order(1, "a", 3)).unwrap();
@@ -698,7 +562,7 @@ mod tests {
                             Ok(quantity as usize)
                         }
                     };
-                    prop_assert_eq!(answer.map(|tickets| tickets.len()), expected);
+                    prop_assert_eq!(answer.map(|sale| sale.tickets.len()), expected);
                 }
                 for (&stage, &left) in &remaining {
                     prop_assert_eq!(inv.remaining(StageId(stage)), Some(left));

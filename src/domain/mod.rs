@@ -1,28 +1,38 @@
-//! The festival's domain: stages, fans and their accounts, tickets, the
-//! inventory and the buy rule.
+//! The festival's domain: stages, fans and their accounts, tickets, orders,
+//! the inventory and the buy rule.
 //!
 //! Plain Rust, serde and time only — no web, UI or file types — so the server
 //! and the browser share these types and their unit tests need nothing else.
 //! Randomness (ticket ids and codes) and the clock come in as arguments, so
 //! every rule is tested deterministically.
+//!
+//! - [`festival`], [`stage`]: what is on sale, and when;
+//! - [`order`]: what a fan asks for, the limits, and what a sale got;
+//! - [`inventory`]: the buy rule ([`Inventory::buy`]) and who holds what;
+//! - [`buy_error`]: why an order was refused;
+//! - [`listing`]: what fans see of stages and stock;
+//! - [`fan`], [`account`], [`ticket`], [`money`]: the rest of the vocabulary.
 
 pub mod account;
+pub mod buy_error;
 pub mod fan;
 pub mod festival;
 pub mod inventory;
+pub mod listing;
 pub mod money;
+pub mod order;
 pub mod stage;
 pub mod ticket;
 
 pub use account::{
     Account, AccountError, Accounts, Password, PasswordError, Session, SessionError, TokenHash,
 };
+pub use buy_error::BuyError;
 pub use fan::{FanName, FanNameError};
 pub use festival::Festival;
-pub use inventory::{
-    BuyError, BuyLimits, FestivalListing, IdempotencyKey, IdempotencyKeyError, Inventory, Order,
-    RestoreError, StageListing, StockLevel,
-};
+pub use inventory::{Inventory, RestoreError};
+pub use listing::{FestivalListing, StageListing, StockLevel};
 pub use money::Yen;
+pub use order::{BuyLimits, Order, OrderKey, OrderKeyError, Sale};
 pub use stage::{SalePhase, Stage, StageError, StageId};
 pub use ticket::{Ticket, TicketCode, TicketId};

@@ -76,6 +76,8 @@ pub enum StageError {
     EmptySaleWindow(StageId),
     #[error("stage {0}: the sale closes after the show starts")]
     SaleAfterStart(StageId),
+    #[error("stage {0}: the price times the stock is more yen than tiket can count")]
+    PriceTooLarge(StageId),
     #[error("stage {0}: two stages have this id")]
     DuplicateId(StageId),
 }
@@ -95,6 +97,10 @@ impl Stage {
         }
         if self.price == Yen(0) {
             return Err(StageError::FreeTicket(id));
+        }
+        // Every order's total is then countable: an order never holds more than the stock.
+        if self.price.times(self.total_stock).is_none() {
+            return Err(StageError::PriceTooLarge(id));
         }
         if self.sale_opens >= self.sale_closes {
             return Err(StageError::EmptySaleWindow(id));
@@ -162,6 +168,15 @@ pub(crate) mod tests {
             spoil(&mut s);
             assert_eq!(s.validate(), Err(expected));
         }
+    }
+
+    #[test]
+    fn refuses_a_price_whose_total_over_the_stock_cannot_be_counted() {
+        let mut s = stage(1, 40);
+        s.price = Yen(u64::MAX / 40);
+        assert_eq!(s.validate(), Ok(()), "the largest price that still fits");
+        s.price = Yen(u64::MAX / 40 + 1);
+        assert_eq!(s.validate(), Err(StageError::PriceTooLarge(StageId(1))));
     }
 
     #[test]

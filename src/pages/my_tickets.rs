@@ -2,9 +2,9 @@
 //! code and QR code; a purchase just made is announced and marked. Signed out, it sends the fan
 //! to sign in and back.
 
-use crate::api::tickets::{my_tickets, Wallet};
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::ticket_pass::TicketPassCard;
+use crate::server_fns::tickets::{my_tickets, Wallet};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
@@ -18,7 +18,7 @@ pub fn MyTicketsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match wallet.await {
                     Ok(Some(wallet)) => view! { <WalletView wallet/> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/sign-in?next=/my-tickets"/> }.into_any(),
+                    Ok(None) => view! { <Redirect path=crate::routes::with_next(crate::routes::SIGN_IN, crate::routes::MY_TICKETS)/> }.into_any(),
                     Err(problem) => view! { <ErrorNotice message=problem.message/> }.into_any(),
                 }
             })}

@@ -1,7 +1,7 @@
 //! `/sign-in?next=…`: name and password; back to `next` once signed in.
 
-use crate::api::account::SignIn;
 use crate::components::account_form::{AccountFields, AccountLayout};
+use crate::server_fns::account::SignIn;
 use leptos::prelude::*;
 
 #[component]

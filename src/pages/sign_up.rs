@@ -1,8 +1,8 @@
 //! `/sign-up?next=…`: a new account (name and password); signed in at once
 //! and back to `next`.
 
-use crate::api::account::SignUp;
 use crate::components::account_form::{AccountFields, AccountLayout};
+use crate::server_fns::account::SignUp;
 use leptos::prelude::*;
 
 #[component]

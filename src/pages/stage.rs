@@ -3,16 +3,17 @@
 //! page and shows its pending state; without JavaScript it is a plain POST
 //! that comes back here with the answer. Success goes to the fan's tickets.
 
-use crate::api::buying::BuyTickets;
-use crate::api::stages::{stage_details, StageInfo};
-use crate::api::{Field, Problem};
 use crate::components::clock::{use_clock, use_hydrated, use_sale_phase, SaleStatus};
 use crate::components::form::{FieldError, SubmitButton};
 use crate::components::live_stock::use_live_stock;
 use crate::components::notice::ErrorNotice;
 use crate::components::stage_card::{StageFacts, StockMeter};
-use crate::components::when;
-use crate::domain::{SalePhase, Yen};
+use crate::domain::SalePhase;
+use crate::forms::{Field, Problem};
+use crate::routes;
+use crate::server_fns::buying::BuyTickets;
+use crate::server_fns::stages::{stage_details, StageInfo};
+use crate::when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -93,14 +94,14 @@ fn BuyPanel(
     now: Signal<time::OffsetDateTime>,
 ) -> impl IntoView {
     let stage = info.listing.stage.clone();
-    let next = format!("/stages/{}", stage.id);
+    let next = routes::stage_page(stage.id);
     let Some(fan) = info.fan.clone() else {
         return view! {
             <p class="mt-3 text-slate-300">"Sign in to buy. Your tickets and their QR codes will wait in My tickets."</p>
-            <a href=format!("/sign-in?next={next}") class="mt-5 block rounded-full bg-glow-400 px-6 py-3 text-center font-bold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white">
+            <a href=routes::with_next(routes::SIGN_IN, &next) class="mt-5 block rounded-full bg-glow-400 px-6 py-3 text-center font-bold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white">
                 "Sign in to buy"
             </a>
-            <a href=format!("/sign-up?next={next}") class="mt-3 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
+            <a href=routes::with_next(routes::SIGN_UP, &next) class="mt-3 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
                 "Create an account"
             </a>
         }
@@ -165,20 +166,15 @@ fn BuyForm(
     let quantity = RwSignal::new(flash.quantity.clone().unwrap_or_else(|| "1".to_string()));
     let chosen = move || quantity.with(|q| q.trim().parse::<u32>().ok());
     // The latest answer: this page's action, else what a plain POST left.
-    let problem = Signal::derive(move || match buy.value().get() {
-        Some(Err(problem)) => Some(problem),
-        Some(Ok(())) => None,
-        None => flash.problem.clone(),
-    });
+    let problem = Signal::derive(move || Problem::latest(buy.value().get(), flash.problem.clone()));
     let quantity_error =
         Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
-    let label = Signal::derive(move || match chosen() {
-        Some(n) if n >= 1 => format!(
-            "Buy {n} ticket{} · {}",
-            if n == 1 { "" } else { "s" },
-            Yen(price.0 * u64::from(n))
-        ),
-        _ => "Buy tickets".to_string(),
+    let label = Signal::derive(move || match chosen().filter(|&n| n >= 1) {
+        Some(n) => match price.times(n) {
+            Some(total) => format!("Buy {n} ticket{} · {total}", if n == 1 { "" } else { "s" }),
+            None => format!("Buy {n} ticket{}", if n == 1 { "" } else { "s" }),
+        },
+        None => "Buy tickets".to_string(),
     });
     let step = move |by: i64| {
         let next = (i64::from(chosen().unwrap_or(1)) + by).clamp(1, i64::from(most()));

@@ -4,11 +4,12 @@
 //! The full list is in the server's HTML; once hydrated, a day filter appears
 //! (it needs JavaScript, so fans without it are never shown a dead control).
 
-use crate::api::stages::{list_stages, Programme};
 use crate::components::clock::{use_clock, use_hydrated};
 use crate::components::live_stock::use_live_stock;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
-use crate::components::{stage_card::StageCard, when};
+use crate::components::stage_card::StageCard;
+use crate::server_fns::stages::{list_stages, Programme};
+use crate::when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

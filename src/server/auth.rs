@@ -9,6 +9,7 @@
 //!   keeps only its SHA-256 hash.
 //! - Each name gets a few sign-in attempts in a burst, then one more every
 //!   few seconds (`governor`), so a password cannot be guessed online.
+//! - Time (when a session began, whether it has ended) is the shop's clock.
 
 use crate::domain::{
     Account, FanName, FanNameError, Password, PasswordError, Session, SessionError, TokenHash,
@@ -117,10 +118,6 @@ impl Auth {
         })
     }
 
-    pub fn shop(&self) -> &Arc<Shop> {
-        &self.shop
-    }
-
     /// Opens an account and signs its fan in.
     pub async fn register(&self, name: &str, password: &str) -> Result<SignedIn, AuthError> {
         let name = FanName::new(name)?;
@@ -133,7 +130,7 @@ impl Auth {
             .register(Account {
                 name: name.clone(),
                 password_hash,
-                registered_at: OffsetDateTime::now_utc(),
+                registered_at: self.shop.now(),
             })
             .await?;
         self.open_session(name).await
@@ -178,18 +175,16 @@ impl Auth {
         }
     }
 
-    /// The fan a session token signs in now.
+    /// The fan a session token signs in now, by the shop's clock.
     pub fn fan_of(&self, token: &str) -> Result<FanName, AuthError> {
-        Ok(self
-            .shop
-            .fan_of(&token_hash(token), OffsetDateTime::now_utc())?)
+        Ok(self.shop.fan_of(&token_hash(token), self.shop.now())?)
     }
 
     /// The cookie that keeps a browser signed in: HttpOnly (no script reads
     /// it), SameSite=Lax (no other site's form sends it), and Secure when so
     /// configured.
     pub fn session_cookie(&self, signed_in: &SignedIn) -> Cookie<'static> {
-        let lifetime = signed_in.expires_at - OffsetDateTime::now_utc();
+        let lifetime = signed_in.expires_at - self.shop.now();
         let mut cookie = self.cookie(signed_in.token.clone());
         cookie.set_max_age(lifetime.max(time::Duration::ZERO));
         cookie
@@ -213,7 +208,7 @@ impl Auth {
 
     async fn open_session(&self, fan: FanName) -> Result<SignedIn, AuthError> {
         let token = new_token();
-        let created_at = OffsetDateTime::now_utc();
+        let created_at = self.shop.now();
         let expires_at = created_at + self.options.session_lifetime;
         self.shop
             .open_session(Session {
@@ -298,6 +293,38 @@ fn verify_password(password: &str, phc: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::{Clock, ManualClock};
+    use crate::domain::Festival;
+    use crate::shop::ShopOptions;
+    use crate::store::JsonStore;
+
+    /// A session ends when the clock passes its end, with no waiting: sign-in
+    /// keeps time by the shop's clock.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_session_expires_when_the_clock_passes_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::at(time::macros::datetime!(2026-11-01 12:00 +9));
+        let options = ShopOptions {
+            clock: clock.clone(),
+            ..ShopOptions::default()
+        };
+        let store = JsonStore::open(dir.path()).unwrap();
+        let shop = Arc::new(Shop::open(store, Festival::reference, options).unwrap());
+        let auth_options = AuthOptions {
+            session_lifetime: time::Duration::days(30),
+            ..AuthOptions::default()
+        };
+        let auth = Auth::new(shop, auth_options).unwrap();
+        let signed_in = auth.register("okayu", "onigiri-forever-22").await.unwrap();
+        assert_eq!(signed_in.expires_at, clock.now() + time::Duration::days(30));
+        clock.advance(time::Duration::days(30) - time::Duration::SECOND);
+        assert_eq!(auth.fan_of(&signed_in.token).unwrap().as_str(), "okayu");
+        clock.advance(time::Duration::SECOND);
+        assert!(matches!(
+            auth.fan_of(&signed_in.token),
+            Err(AuthError::Session(SessionError::Expired))
+        ));
+    }
 
     #[test]
     fn tokens_are_long_random_and_kept_only_as_hashes() {

@@ -13,17 +13,23 @@
 //!    are `{"error": "<sentence>"}` for `/api/…` paths, plain text elsewhere;
 //! 5. **panics**: a handler that panics answers 500 instead of dropping the
 //!    connection, and the panic is logged;
-//! 6. **timeout**: no answer within 30 s answers 503 (see `UNTIMED` for
-//!    routes that must wait longer);
-//! 7. **body limit**: request bodies over 64 KiB answer 413.
+//! 6. **body limit**: request bodies over [`BODY_LIMIT`] answer 413 (the JSON
+//!    API takes at most [`API_BODY_LIMIT`]; both say so in one sentence);
+//! 7. **timeout** (tower-http's): an ordinary request not answered within
+//!    30 s answers 503. A buy is routed around it
+//!    ([`routes::WAITING_FOR_A_SALE`]): its answer depends on whether the sale
+//!    became durable, so the shop answers it, never a generic timeout.
 
+use crate::messages::{self, Lang, Message};
+use crate::routes;
+use crate::server::fallbacks::error_answer;
 use axum::{
     body::Body,
-    extract::{Request, State},
+    extract::Request,
     http::{header, StatusCode, Uri},
-    middleware::{self, Next},
+    middleware,
     response::{IntoResponse, Response},
-    Json, Router,
+    Router,
 };
 use std::any::Any;
 use std::time::Duration;
@@ -33,24 +39,20 @@ use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::{Level, Span};
 
-/// How long a request may take until its response starts.
+/// How long an ordinary request may take until its response starts. (A
+/// body streamed after that, like the live stock's events, is not cut off.)
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The largest request body the server reads, for any path.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// Path prefixes the timeout leaves alone.
-///
-/// The timeout only runs until a handler returns its response (status and
-/// headers); a body streamed after that is not cut off. So the live stock's
-/// server-sent events (`/events/stock`), which answer at once and then
-/// stream, need no entry here. A route that must *wait* longer than [`REQUEST_TIMEOUT`] before
-/// it answers (a long poll, say) does: add its prefix, like `"/api/events"`.
-const UNTIMED: &[&str] = &[];
+/// The largest request body the JSON API reads: its bodies are a few dozen bytes.
+pub const API_BODY_LIMIT: usize = 16 * 1024;
 
 /// Wraps the whole app in the layers above. Called once, by
 /// [`router`](super::router::router).
@@ -64,6 +66,20 @@ pub fn with_layers(app: Router) -> Router {
 /// a fallback. (`Router::layer` would wrap every route in each layer, boxed,
 /// and axum clones a route's whole stack, box by box, for every request.)
 fn layers(app: Router, timeout: Duration) -> Router {
+    let timed = ServiceBuilder::new()
+        .map_response(move |response| mark_timeout(response, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .service(app.clone());
+    // The buys go round the timeout; every other request goes through it.
+    let app = routes::WAITING_FOR_A_SALE
+        .iter()
+        .fold(Router::new(), |router, &path| {
+            router.route_service(path, app.clone().into_service::<Body>())
+        })
+        .fallback_service(timed);
     // Outermost first: the list in the module comment, read downwards.
     let layered = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -78,7 +94,6 @@ fn layers(app: Router, timeout: Duration) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(middleware::map_response(json_under_api))
         .layer(CatchPanicLayer::custom(answer_panic))
-        .layer(middleware::from_fn_with_state(timeout, deadline))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .service(app);
     Router::new().fallback_service(layered)
@@ -99,22 +114,18 @@ fn request_span(request: &Request<Body>) -> Span {
     )
 }
 
-/// Answers 503 when the app has not answered within `limit`.
-async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if UNTIMED.iter().any(|prefix| path.starts_with(prefix)) {
-        return next.run(request).await;
+/// Marks the timeout's answer (a bare 503, without a body or a type) with
+/// its sentence. Answers of the app pass untouched.
+fn mark_timeout(response: Response, limit: Duration) -> Response {
+    let bare = !response.headers().contains_key(header::CONTENT_TYPE);
+    if response.status() != StatusCode::SERVICE_UNAVAILABLE || !bare {
+        return response;
     }
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!("no answer within {limit:?}; answering 503");
-            layer_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("the server did not answer within {limit:?}; try again in a moment"),
-            )
-        }
-    }
+    tracing::warn!("no answer within {limit:?}; answering 503");
+    layer_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Message::NoAnswerInTime { limit },
+    )
 }
 
 /// The 500 a panicking handler answers, after logging the panic.
@@ -125,20 +136,18 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_string());
     tracing::error!(panic = %message, "a handler panicked; answering 500");
-    layer_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "the server failed to answer this request; the failure is logged".to_string(),
-    )
+    layer_error(StatusCode::INTERNAL_SERVER_ERROR, Message::Failed)
 }
 
-/// Marks a response one of these layers made, with the sentence it says.
+/// Marks a response one of these layers made, with what it says.
 #[derive(Clone)]
-struct LayerError(String);
+struct LayerError(Message);
 
 /// A plain-text error, marked so [`json_under_api`] can turn it into JSON.
-fn layer_error(status: StatusCode, sentence: String) -> Response {
-    let mut response = (status, sentence.clone()).into_response();
-    response.extensions_mut().insert(LayerError(sentence));
+fn layer_error(status: StatusCode, message: Message) -> Response {
+    let sentence = messages::sentence(&message, Lang::default());
+    let mut response = (status, sentence).into_response();
+    response.extensions_mut().insert(LayerError(message));
     response
 }
 
@@ -152,22 +161,16 @@ where
 {
     let response = response.map(Body::new);
     let status = response.status();
-    let sentence = match response.extensions().get::<LayerError>() {
-        Some(LayerError(sentence)) => sentence.clone(),
+    let message = match response.extensions().get::<LayerError>() {
+        Some(LayerError(message)) => message.clone(),
         None if status == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&response) => {
-            format!(
-                "the request body is larger than the server accepts ({} KiB)",
-                BODY_LIMIT / 1024
-            )
+            Message::BodyTooLarge {
+                limit_bytes: BODY_LIMIT,
+            }
         }
         None => return response,
     };
-    let path = uri.path();
-    if path == "/api" || path.starts_with("/api/") {
-        (status, Json(serde_json::json!({ "error": sentence }))).into_response()
-    } else {
-        (status, sentence).into_response()
-    }
+    error_answer(status, &message, uri.path())
 }
 
 fn is_json(response: &Response) -> bool {
@@ -202,13 +205,23 @@ mod tests {
         };
         let echo = |body: String| async move { body };
         let page = || async { "stage ".repeat(1000) };
+        let slow_sale = || async {
+            tokio::time::sleep(TEST_TIMEOUT * 3).await;
+            "sold, after a slow disk"
+        };
+        let buys = Router::new()
+            .route(routes::API_BUY, post(slow_sale))
+            .route(routes::BUY_SERVER_FN, post(slow_sale));
         let routes = Router::new()
             .route("/slow", get(slow))
             .route("/panics", get(panics))
             .route("/echo", post(echo))
             .route("/page", get(page));
         layers(
-            Router::new().merge(routes.clone()).nest("/api", routes),
+            Router::new()
+                .merge(routes.clone())
+                .nest("/api", routes)
+                .merge(buys),
             TEST_TIMEOUT,
         )
     }
@@ -289,6 +302,15 @@ mod tests {
             "{}",
             answer.body
         );
+    }
+
+    #[tokio::test]
+    async fn a_buy_waiting_for_its_sale_is_never_cut_off_by_the_timeout() {
+        for path in [routes::API_BUY, routes::BUY_SERVER_FN] {
+            let answer = send(Method::POST, path, Body::empty(), &[]).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}");
+            assert_eq!(answer.body, "sold, after a slow disk");
+        }
     }
 
     #[tokio::test]

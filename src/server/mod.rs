@@ -4,21 +4,26 @@
 //! opens the data folder, binds the address and serves until Ctrl-C or
 //! SIGTERM. Every way start-up can fail is a [`ServerError`] with a sentence
 //! an operator can act on. [`router`] puts the pages, the [`json_api`] and
-//! static files together; [`layers`] wraps every request (ids, logs,
-//! compression, limits); [`stock_events`] streams live stock; [`auth`] signs
-//! fans up, in and out for both.
+//! static files together over one [`state::AppState`]; [`layers`] wraps
+//! every request (ids, logs, compression, limits, timeout); [`fallbacks`]
+//! answers what no route does; [`stock_events`] streams live stock; [`auth`]
+//! signs fans up, in and out for both.
 
 pub mod auth;
 pub mod config;
+pub mod fallbacks;
 pub mod json_api;
 pub mod layers;
 pub mod router;
+pub mod state;
 pub mod stock_events;
 
+use crate::domain::Festival;
 use crate::shop::Shop;
-use crate::{domain::Festival, store::JsonStore, store::StoreError};
+use crate::store::{JsonStore, JsonStoreOptions, StoreError};
 use auth::{Auth, AuthError};
 use config::Config;
+use state::AppState;
 use std::{net::SocketAddr, sync::Arc};
 
 /// Why the server could not start or keep serving.
@@ -64,7 +69,11 @@ fn store_hint(error: &StoreError) -> &'static str {
 pub async fn run(config: Config) -> Result<(), ServerError> {
     let (data_dir, options) = (config.data_dir.clone(), config.shop);
     let shop = tokio::task::spawn_blocking(move || {
-        let store = JsonStore::open(&data_dir)?;
+        let store_options = JsonStoreOptions {
+            clock: options.clock.clone(),
+            ..JsonStoreOptions::default()
+        };
+        let store = JsonStore::open_with(&data_dir, store_options)?;
         Shop::open(store, Festival::reference, options)
     })
     .await??;
@@ -78,9 +87,8 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     // Turned into routes once, here. Served as a plain `Router`, axum would
     // do this for every connection, cloning every route's layers: 30 KB a
     // connection, 300 MB for a rush of 10,000 fans (the rush benchmark).
-    let app = router::router(config.leptos, auth)
-        .with_state(())
-        .into_make_service();
+    let state = AppState::new(shop.clone(), auth, config.leptos);
+    let app = router::router(state).with_state(()).into_make_service();
 
     tracing::info!(
         "tiket is serving on http://{addr} with data in {}",

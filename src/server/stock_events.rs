@@ -7,7 +7,8 @@
 //! [`MIN_GAP`], however fast tickets sell, so ten thousand open pages cost
 //! the rush little. Streams end when the server begins to shut down.
 
-use crate::components::live_stock::STOCK_EVENTS_PATH;
+use crate::routes;
+use crate::server::state::AppState;
 use crate::shop::Shop;
 use axum::{
     extract::State,
@@ -21,10 +22,8 @@ use std::{convert::Infallible, sync::Arc, time::Duration};
 /// The shortest time between two events on one connection.
 pub const MIN_GAP: Duration = Duration::from_millis(250);
 
-pub fn router(shop: Arc<Shop>) -> Router {
-    Router::new()
-        .route(STOCK_EVENTS_PATH, get(stock_events))
-        .with_state(shop)
+pub fn routes() -> Router<AppState> {
+    Router::new().route(routes::STOCK_EVENTS, get(stock_events))
 }
 
 async fn stock_events(

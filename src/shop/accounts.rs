@@ -1,16 +1,18 @@
 //! The shop's accounts and sessions: signing up, signing in and out, and
-//! finding the fan behind a session. Each change is saved through the
-//! journal before it is answered. Hashing passwords and tokens is the
-//! server's job (`server::auth`); the shop keeps only the hashes.
+//! finding the fan behind a session. Each change goes through the one write
+//! path ([`Shop::write`]) and is saved before it is answered. Hashing
+//! passwords and tokens is the server's job (`server::auth`); the shop keeps
+//! only the hashes.
 
-use super::{lock, Shop, ShopError};
+use super::write::{lock, Change};
+use super::{Shop, ShopError};
 use crate::domain::{Account, AccountError, Accounts, FanName, Session, SessionError, TokenHash};
 use crate::store::Record;
 use time::OffsetDateTime;
 
 /// The accounts and sessions the saved records describe, sessions that have
-/// expired since left out.
-pub(super) fn restore(records: &[Record]) -> Result<Accounts, AccountError> {
+/// expired by `now` left out.
+pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Accounts, AccountError> {
     let mut accounts = Accounts::default();
     for record in records {
         match record {
@@ -22,7 +24,7 @@ pub(super) fn restore(records: &[Record]) -> Result<Accounts, AccountError> {
             Record::Sold { .. } => {}
         }
     }
-    accounts.forget_expired(OffsetDateTime::now_utc());
+    accounts.forget_expired(now);
     Ok(accounts)
 }
 
@@ -40,22 +42,20 @@ impl Shop {
 
     /// Adds an account; answers once it is saved.
     pub async fn register(&self, account: Account) -> Result<(), ShopError> {
-        let saved = {
-            let mut accounts = lock(&self.accounts);
+        self.write(&self.accounts, |accounts| {
             accounts.register(account.clone())?;
-            self.journal.submit(Record::Registered { account })
-        };
-        Ok(saved.await?)
+            Ok::<_, AccountError>(Change::saving((), Record::Registered { account }))
+        })
+        .await
     }
 
     /// Opens a session; answers once it is saved.
     pub async fn open_session(&self, session: Session) -> Result<(), ShopError> {
-        let saved = {
-            let mut accounts = lock(&self.accounts);
+        self.write(&self.accounts, |accounts| {
             accounts.open_session(session.clone())?;
-            self.journal.submit(Record::SignedIn { session })
-        };
-        Ok(saved.await?)
+            Ok::<_, AccountError>(Change::saving((), Record::SignedIn { session }))
+        })
+        .await
     }
 
     /// The fan a session token's hash signs in at `now`.
@@ -68,16 +68,17 @@ impl Shop {
     /// Ends a session; answers once that is saved. `Ok(false)` if there was
     /// no such session.
     pub async fn close_session(&self, token: &TokenHash) -> Result<bool, ShopError> {
-        let saved = {
-            let mut accounts = lock(&self.accounts);
-            if accounts.close_session(token).is_none() {
-                return Ok(false);
-            }
-            self.journal.submit(Record::SignedOut {
-                token_hash: token.clone(),
+        self.write(&self.accounts, |accounts| {
+            Ok::<_, ShopError>(match accounts.close_session(token) {
+                None => Change::nothing_to_save(false),
+                Some(_) => Change::saving(
+                    true,
+                    Record::SignedOut {
+                        token_hash: token.clone(),
+                    },
+                ),
             })
-        };
-        saved.await?;
-        Ok(true)
+        })
+        .await
     }
 }

@@ -1,51 +1,49 @@
-//! The running shop: the festival's inventory, held in memory, with every
-//! sale saved through a [`GroupCommit`] journal before it is acknowledged.
-//! Pages (through server functions) and the JSON API both call [`Shop::buy`]:
-//! there is one buy path.
+//! The running shop: the festival's inventory, the fans' accounts and
+//! sessions, held in memory, with every change saved through a
+//! [`GroupCommit`] journal before it is acknowledged.
 //!
-//! How a buy runs:
-//! 1. it waits its turn at a FIFO-fair [`Semaphore`], so a rush queues in
-//!    arrival order and at most `buy_permits` buys are in flight;
-//! 2. under the inventory lock (held for microseconds, never across I/O) the
-//!    buy rule checks and sells in one step, and the sale is queued to the
-//!    journal in the same order;
-//! 3. it waits, without the lock, until the journal has flushed the sale to
-//!    disk, and only then answers.
+//! - [`buying`]: [`Shop::buy`], the one door for buying, used by pages (through
+//!   their server function), the JSON API, tests and benchmarks;
+//! - [`write`]: [`Shop::write`], the one write path every change of state
+//!   takes — lock, change, queue to the journal, release, await durability;
+//! - `keyed`: an order sent again under the same key gets its first answer;
+//! - `accounts`: accounts and sessions.
 //!
-//! Reads take the lock only to copy what they need, so they never wait for a
-//! disk.
-//!
-//! Every sale also publishes the new stock levels on a [`watch`] channel
-//! ([`Shop::stock_updates`]), which the pages' live stock follows.
-//!
-//! The shop also keeps the fans' accounts and sessions (`accounts`) and
-//! answers an order sent again under the same idempotency key with its first
-//! answer (`keyed`); both are saved through the same journal.
+//! Reads take a lock only to copy what they need, so they never wait for a
+//! disk. Every sale also publishes the new stock levels on a [`watch`]
+//! channel ([`Shop::stock_updates`]), which the pages' live stock follows.
+//! The time comes from the [`Clock`](crate::clock::Clock) in [`ShopOptions`].
 
 mod accounts;
+pub mod buying;
 mod keyed;
+pub mod write;
 
+use crate::clock::{self, SharedClock};
 use crate::domain::{
-    AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing,
-    IdempotencyKey, Inventory, Order, StageId, StageListing, StockLevel, Ticket, Yen,
+    AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory,
+    StageId, StageListing, StockLevel, Ticket, Yen,
 };
-use crate::store::{CommitError, GroupCommit, Record, Saved, Store, StoreError};
+use crate::store::{CommitError, GroupCommit, Saved, Store, StoreError};
 use keyed::KeyedOrders;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
 use tokio::sync::{watch, Semaphore};
 use tokio_util::sync::CancellationToken;
+use write::lock;
 
-pub use keyed::Purchase;
+pub use buying::Purchase;
 
 /// How the shop sells.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ShopOptions {
     pub limits: BuyLimits,
     /// Buys in flight at once; later ones queue in arrival order.
     pub buy_permits: usize,
     /// Most sales that share one flush to disk (1: one fsync per sale).
     pub max_batch: usize,
+    /// The time, for sale windows, sessions and compaction.
+    pub clock: SharedClock,
 }
 
 impl Default for ShopOptions {
@@ -54,6 +52,7 @@ impl Default for ShopOptions {
             limits: BuyLimits::default(),
             buy_permits: 256,
             max_batch: 1024,
+            clock: clock::system(),
         }
     }
 }
@@ -67,7 +66,7 @@ pub enum ShopError {
     /// The account rule said no; nothing changed.
     #[error(transparent)]
     Account(#[from] AccountError),
-    /// The idempotency key already named a different order.
+    /// The order key already named a different order.
     #[error("this idempotency key was already used for another order ({quantity} × stage {stage}); use a new key for a new order")]
     KeyReused { stage: StageId, quantity: u32 },
     /// The change was made but could not be saved. It may or may not survive
@@ -101,12 +100,7 @@ pub struct Shop {
     stock: watch::Sender<Vec<StockLevel>>,
     /// Cancelled when the server begins to shut down: long-lived streams end.
     closing: CancellationToken,
-}
-
-/// Locks a mutex. Its data is only changed by code that does not panic
-/// midway, so a poisoned lock still guards consistent data.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+    clock: SharedClock,
 }
 
 impl Shop {
@@ -139,9 +133,10 @@ impl Shop {
         inventory
             .restore(&tickets)
             .map_err(|e| inconsistent(e.to_string()))?;
-        let accounts =
-            accounts::restore(&saved.records).map_err(|e| inconsistent(e.to_string()))?;
-        let keyed_orders = KeyedOrders::restore(&saved.records);
+        let accounts = accounts::restore(&saved.records, options.clock.now())
+            .map_err(|e| inconsistent(e.to_string()))?;
+        let keyed_orders =
+            KeyedOrders::restore(&saved.records, &saved.festival).map_err(inconsistent)?;
         tracing::info!(tickets = tickets.len(), "recovered the sales saved before");
         let journal = GroupCommit::start(Box::new(store), options.max_batch).map_err(|source| {
             StoreError::Folder {
@@ -162,11 +157,22 @@ impl Shop {
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,
             journal: Arc::new(journal),
+            clock: options.clock,
         })
     }
 
     fn inventory(&self) -> MutexGuard<'_, Inventory> {
         lock(&self.inventory)
+    }
+
+    /// The time now, by the shop's clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The shop's clock, for the parts of the server that keep time with it.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
     }
 
     /// Every stage with its remaining stock.
@@ -210,46 +216,14 @@ impl Shop {
         self.inventory().tickets_of(fan)
     }
 
+    /// Tickets sold over all stages.
+    pub fn tickets_sold(&self) -> u32 {
+        self.inventory().tickets().len() as u32
+    }
+
     /// Whether the shop can still save: false once a write to disk failed.
     pub fn is_saving(&self) -> bool {
         !self.journal.has_failed()
-    }
-
-    /// Buys tickets: waits its turn, applies the buy rule, and answers once
-    /// the sale is on disk.
-    pub async fn buy(&self, order: &Order) -> Result<Vec<Ticket>, ShopError> {
-        self.buy_keyed(order, None).await
-    }
-
-    /// [`Shop::buy`], saving the idempotency key with the sale.
-    async fn buy_keyed(
-        &self,
-        order: &Order,
-        key: Option<IdempotencyKey>,
-    ) -> Result<Vec<Ticket>, ShopError> {
-        let _turn = self
-            .admission
-            .acquire()
-            .await
-            .map_err(|_| ShopError::Closed)?;
-        let (tickets, saved) = {
-            let mut inventory = self.inventory();
-            let tickets = inventory.buy(order, OffsetDateTime::now_utc(), &mut rand::rng())?;
-            let left = inventory.remaining(order.stage).unwrap_or(0);
-            self.stock.send_modify(|levels| {
-                for level in levels.iter_mut().filter(|level| level.stage == order.stage) {
-                    level.remaining = left;
-                }
-            });
-            // Queued under the lock, so the journal's order is the sale order.
-            let saved = self.journal.submit(Record::Sold {
-                tickets: tickets.clone(),
-                key,
-            });
-            (tickets, saved)
-        };
-        saved.await?;
-        Ok(tickets)
     }
 
     /// Follows every stage's remaining stock: changes after each sale.
@@ -286,11 +260,12 @@ impl Shop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::StageId;
+    use crate::clock::ManualClock;
+    use crate::domain::{Order, StageId};
     use crate::store::JsonStore;
 
-    fn open(dir: &std::path::Path, seed: impl FnOnce() -> Festival) -> Shop {
-        Shop::open(JsonStore::open(dir).unwrap(), seed, ShopOptions::default()).unwrap()
+    fn open(dir: &std::path::Path, seed: impl FnOnce() -> Festival) -> Arc<Shop> {
+        Arc::new(Shop::open(JsonStore::open(dir).unwrap(), seed, ShopOptions::default()).unwrap())
     }
 
     #[test]
@@ -332,13 +307,16 @@ mod tests {
             fan: fan.clone(),
             quantity,
         };
-        let bought = shop.buy(&order(2)).await.unwrap();
+        let bought = shop.buy(order(2), None).await.unwrap().tickets;
         assert!(matches!(
-            shop.buy(&order(9)).await,
+            shop.buy(order(9), None).await,
             Err(ShopError::Refused(BuyError::OverOrderLimit { .. }))
         ));
         shop.close().await.unwrap();
-        assert!(matches!(shop.buy(&order(1)).await, Err(ShopError::Closed)));
+        assert!(matches!(
+            shop.buy(order(1), None).await,
+            Err(ShopError::Closed)
+        ));
         let journal = std::fs::metadata(dir.path().join("journal.jsonl")).unwrap();
         assert_eq!(
             journal.len(),
@@ -363,7 +341,7 @@ mod tests {
             fan: FanName::new("mio").unwrap(),
             quantity: 3,
         };
-        shop.buy(&order).await.unwrap();
+        shop.buy(order.clone(), None).await.unwrap();
         assert!(updates.has_changed().unwrap());
         let levels = updates.borrow_and_update().clone();
         assert_eq!(
@@ -374,7 +352,7 @@ mod tests {
             quantity: 99,
             ..order
         };
-        assert!(shop.buy(&refused).await.is_err());
+        assert!(shop.buy(refused, None).await.is_err());
         assert!(
             !updates.has_changed().unwrap(),
             "a refusal changes no stock"
@@ -384,5 +362,37 @@ mod tests {
         assert!(!closing.is_cancelled());
         shop.close().await.unwrap();
         assert!(closing.is_cancelled());
+    }
+
+    /// The sale opens at the very second the clock reaches it, with no
+    /// waiting: the shop reads the clock it was given.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sale_opens_when_the_shops_clock_reaches_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let festival = Festival::reference();
+        let opens = festival.stages[0].sale_opens;
+        let clock = ManualClock::at(opens - time::Duration::SECOND);
+        let options = ShopOptions {
+            clock: clock.clone(),
+            ..ShopOptions::default()
+        };
+        let store = JsonStore::open(dir.path()).unwrap();
+        let shop = Arc::new(Shop::open(store, || festival, options).unwrap());
+        let order = Order {
+            stage: StageId(1),
+            fan: FanName::new("kanata").unwrap(),
+            quantity: 1,
+        };
+        assert!(matches!(
+            shop.buy(order.clone(), None).await,
+            Err(ShopError::Refused(BuyError::SaleNotOpen { .. }))
+        ));
+        clock.advance(time::Duration::SECOND);
+        let bought = shop.buy(order, None).await.unwrap();
+        assert_eq!(
+            bought.tickets[0].bought_at, opens,
+            "stamped by the shop's clock"
+        );
+        assert_eq!(bought.total, Yen(7_950));
     }
 }

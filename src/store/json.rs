@@ -16,6 +16,7 @@
 //! crash between the two steps is harmless.
 
 use super::{Record, Saved, Store, StoreError};
+use crate::clock::{self, SharedClock};
 use crate::domain::Festival;
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
@@ -29,17 +30,20 @@ const JOURNAL_FILE: &str = "journal.jsonl";
 const FORMAT_VERSION: u32 = 1;
 
 /// Tuning of a [`JsonStore`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct JsonStoreOptions {
     /// Compact once the journal is larger than this and than the snapshot
     /// (so compaction costs stay proportional to what was appended).
     pub compact_after_bytes: u64,
+    /// Decides which sessions have ended when compacting.
+    pub clock: SharedClock,
 }
 
 impl Default for JsonStoreOptions {
     fn default() -> Self {
         JsonStoreOptions {
             compact_after_bytes: 4 << 20,
+            clock: clock::system(),
         }
     }
 }
@@ -378,9 +382,7 @@ impl Store for JsonStore {
                 ),
             });
         }
-        let kept = disk
-            .saved
-            .without_ended_sessions(time::OffsetDateTime::now_utc());
+        let kept = disk.saved.without_ended_sessions(self.options.clock.now());
         self.write_snapshot(&kept, disk.last_seq)?;
         self.open_journal(0)
     }
@@ -650,6 +652,7 @@ mod tests {
         let all = records(200, 6);
         let options = JsonStoreOptions {
             compact_after_bytes: 2_000,
+            ..JsonStoreOptions::default()
         };
         let mut store = fresh_with(dir.path(), festival(), options);
         for chunk in all.chunks(7) {

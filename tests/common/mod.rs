@@ -1,7 +1,10 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::sync::Arc;
 use tiket::domain::{Festival, Stage, StageId, Yen};
+use tiket::server::{auth::Auth, state::AppState};
+use tiket::shop::Shop;
 use time::macros::datetime;
 
 /// A festival whose stages are on sale whenever the tests run (2000–2100),
@@ -46,22 +49,22 @@ pub fn run_shared(limit: std::time::Duration, test: impl std::future::Future<Out
     });
 }
 
-/// The whole app over `auth`, with static files from `target/site`.
-pub fn app(auth: std::sync::Arc<tiket::server::auth::Auth>) -> axum::Router {
+/// The whole app over `shop` and `auth`, with static files from `target/site`.
+pub fn app(shop: Arc<Shop>, auth: Arc<Auth>) -> axum::Router {
     let options = leptos::config::LeptosOptions::builder()
         .output_name("tiket")
         .site_root("target/site")
         .build();
-    tiket::server::router::router(options, auth)
+    tiket::server::router::router(AppState::new(shop, auth, options))
 }
 
 /// [`app`] served on a free local port; returns its base URL.
-pub async fn serve_locally(auth: std::sync::Arc<tiket::server::auth::Auth>) -> String {
+pub async fn serve_locally(shop: Arc<Shop>, auth: Arc<Auth>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
-    let app = app(auth);
+    let app = app(shop, auth);
     tokio::spawn(async move { axum::serve(listener, app).await });
     base
 }

@@ -3,12 +3,13 @@
 //! scripts) and as an HttpOnly cookie (for browsers).
 
 use super::views::{Credentials, SessionView};
-use super::{ApiError, ApiState, Caller, ErrorBody, JsonBody};
+use super::{ApiError, Caller, ErrorBody, JsonBody};
 use crate::server::auth::{Auth, SignedIn};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
+use std::sync::Arc;
 
 fn session_answer(auth: &Auth, status: StatusCode, signed_in: SignedIn) -> impl IntoResponse {
     let cookie = auth.session_cookie(&signed_in).to_string();
@@ -29,22 +30,18 @@ fn session_answer(auth: &Auth, status: StatusCode, signed_in: SignedIn) -> impl 
     request_body = Credentials,
     responses(
         (status = 201, description = "Signed up and signed in", body = SessionView),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 409, description = "The name is taken", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
         (status = 422, description = "A field is missing, unknown or not acceptable (weak password, bad name)", body = ErrorBody),
     ))]
 pub async fn register(
-    State(state): State<ApiState>,
+    State(auth): State<Arc<Auth>>,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = state
-        .auth
+    let signed_in = auth
         .register(&credentials.username, &credentials.password)
         .await?;
     tracing::info!(fan = %signed_in.fan.as_str(), "signed up");
-    Ok(session_answer(&state.auth, StatusCode::CREATED, signed_in))
+    Ok(session_answer(&auth, StatusCode::CREATED, signed_in))
 }
 
 /// Signs in with a name and password.
@@ -52,22 +49,18 @@ pub async fn register(
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in", body = SessionView),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "The name or the password is wrong (the same answer for both)", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
         (status = 422, description = "A field is missing or unknown, or the name or password cannot be one", body = ErrorBody),
         (status = 429, description = "Too many attempts for this name; see Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
-    State(state): State<ApiState>,
+    State(auth): State<Arc<Auth>>,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = state
-        .auth
+    let signed_in = auth
         .sign_in(&credentials.username, &credentials.password)
         .await?;
-    Ok(session_answer(&state.auth, StatusCode::OK, signed_in))
+    Ok(session_answer(&auth, StatusCode::OK, signed_in))
 }
 
 /// Ends the session the request carries.
@@ -75,14 +68,13 @@ pub async fn login(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Signed out; the cookie is cleared"),
-        (status = 401, description = "Not signed in, or the session is unknown or expired", body = ErrorBody),
     ))]
 pub async fn logout(
-    State(state): State<ApiState>,
+    State(auth): State<Arc<Auth>>,
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
-    state.auth.sign_out(&caller.token).await?;
-    let cookie = state.auth.signed_out_cookie().to_string();
+    auth.sign_out(&caller.token).await?;
+    let cookie = auth.signed_out_cookie().to_string();
     Ok((
         StatusCode::NO_CONTENT,
         AppendHeaders([(header::SET_COOKIE, cookie)]),

@@ -1,10 +1,12 @@
 //! The JSON API's one error type, [`ApiError`]: every failure answers
-//! `{"error": "<sentence>"}` with the status that fits. Errors of the layers
-//! below (rejected JSON, [`AuthError`], [`ShopError`]) are converted here, at
-//! the edge, and nowhere else.
+//! `{"error": "<sentence>"}` with the status that fits. Refusals of the
+//! layers below ([`AuthError`], [`ShopError`]) come through the one refusal
+//! table ([`Refusal`]); rejected JSON is reworded here, at the edge.
 
-use crate::domain::{AccountError, BuyError};
+use crate::messages::{Lang, Message};
+use crate::refusal::Refusal;
 use crate::server::auth::AuthError;
+use crate::server::layers::API_BODY_LIMIT;
 use crate::shop::ShopError;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, Request};
@@ -39,11 +41,6 @@ impl ApiError {
             message: message.to_string(),
             retry_after_secs: None,
         }
-    }
-
-    fn retry_after(mut self, secs: u64) -> Self {
-        self.retry_after_secs = Some(secs);
-        self
     }
 
     fn not_json() -> Self {
@@ -88,50 +85,25 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        ApiError {
+            status: refusal.status,
+            message: refusal.sentence(Lang::default()),
+            retry_after_secs: refusal.retry_after_secs,
+        }
+    }
+}
+
 impl From<ShopError> for ApiError {
     fn from(error: ShopError) -> Self {
-        let status = match &error {
-            ShopError::Refused(refusal) => match refusal {
-                BuyError::UnknownStage(_) => StatusCode::NOT_FOUND,
-                BuyError::NoTickets | BuyError::OverOrderLimit { .. } => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                BuyError::SaleNotOpen { .. }
-                | BuyError::SaleClosed { .. }
-                | BuyError::OverFanLimit { .. }
-                | BuyError::SoldOut(_)
-                | BuyError::NotEnoughStock { .. } => StatusCode::CONFLICT,
-            },
-            ShopError::Account(AccountError::NameTaken(_)) => StatusCode::CONFLICT,
-            ShopError::Account(AccountError::UnknownAccount(_)) => StatusCode::UNAUTHORIZED,
-            ShopError::KeyReused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ShopError::Closed => {
-                return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error).retry_after(5)
-            }
-            ShopError::Account(AccountError::DuplicateSession)
-            | ShopError::NotSaved(_)
-            | ShopError::Interrupted => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError::new(status, error)
+        Refusal::from(error).into()
     }
 }
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
-        let status = match error {
-            AuthError::Shop(error) => return error.into(),
-            AuthError::TooManyAttempts { retry_after_secs } => {
-                return ApiError::new(StatusCode::TOO_MANY_REQUESTS, error)
-                    .retry_after(retry_after_secs)
-            }
-            AuthError::Name(_) | AuthError::Password(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AuthError::WrongCredentials
-            | AuthError::NotSignedIn
-            | AuthError::BadAuthorization
-            | AuthError::Session(_) => StatusCode::UNAUTHORIZED,
-            AuthError::Hashing(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError::new(status, error)
+        Refusal::from(error).into()
     }
 }
 
@@ -160,13 +132,13 @@ impl From<JsonRejection> for ApiError {
 impl From<BytesRejection> for ApiError {
     fn from(rejection: BytesRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE => Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the request body is larger than the API takes ({} KiB)",
-                    super::BODY_LIMIT_BYTES / 1024
-                ),
-            ),
+                Message::BodyTooLarge {
+                    limit_bytes: API_BODY_LIMIT,
+                },
+            )
+            .into(),
             status => ApiError::new(
                 status,
                 format!(

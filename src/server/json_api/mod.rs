@@ -11,6 +11,11 @@
 //! - [`caller`]: who a request comes from;
 //! - [`views`]: the request and answer bodies;
 //! - [`error`]: the one error type, and JSON bodies whose every rejection is one.
+//!
+//! Handlers take what they need from the [`AppState`] (`State<Arc<Shop>>`,
+//! `State<Arc<Auth>>`). Refusals come from the one refusal table
+//! ([`crate::refusal`]); the error answers every operation shares (400, 401,
+//! 413, 415) are declared once, by [`CommonErrors`].
 
 pub mod accounts;
 pub mod caller;
@@ -21,7 +26,10 @@ pub mod views;
 pub use caller::Caller;
 pub use error::{ApiError, ErrorBody, JsonBody};
 
-use crate::server::auth::Auth;
+use crate::server::fallbacks::method_not_allowed;
+use crate::server::layers::API_BODY_LIMIT;
+use crate::server::state::AppState;
+use crate::shop::Shop;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
 use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::response::IntoResponse;
@@ -29,19 +37,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use tower_http::cors::{Any, CorsLayer};
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Ref, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use views::Health;
-
-/// The largest request body the API reads; its bodies are a few dozen bytes.
-pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
-
-/// What the API's handlers share.
-#[derive(Clone)]
-pub struct ApiState {
-    pub auth: Arc<Auth>,
-}
 
 /// A query string whose rejection is an [`ApiError`].
 #[derive(FromRequestParts)]
@@ -82,8 +83,52 @@ impl utoipa::Modify for SessionSchemes {
     }
 }
 
+/// The error answers every operation of a kind shares, declared once: any
+/// operation that reads a JSON body may answer 400, 413 and 415; any that
+/// needs a session, 401. Each handler declares only its own.
+struct CommonErrors;
+
+impl utoipa::Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        let add = |operation: &mut Operation, status: &str, description: &str| {
+            let responses = &mut operation.responses.responses;
+            if !responses.contains_key(status) {
+                responses.insert(status.to_owned(), error(description).into());
+            }
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.post].into_iter().flatten();
+            for operation in operations {
+                if operation.request_body.is_some() {
+                    add(operation, "400", "The body is not valid JSON, or is empty");
+                    add(operation, "413", "The body is too large");
+                    add(operation, "415", "The body is not sent as JSON");
+                }
+                if operation.security.is_some() {
+                    add(
+                        operation,
+                        "401",
+                        "Not signed in, or the session is unknown or expired",
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// The API's routes and the OpenAPI document describing exactly them.
-fn routes() -> OpenApiRouter<ApiState> {
+fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(tickets::stages))
         .routes(routes!(tickets::my_tickets))
@@ -96,22 +141,24 @@ fn routes() -> OpenApiRouter<ApiState> {
 
 /// The OpenAPI document of the JSON API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    let mut document = api_routes().split_for_parts().1;
+    // Modifiers run before the routes add their operations; run this one after.
+    utoipa::Modify::modify(&CommonErrors, &mut document);
+    document
 }
 
 /// The JSON API, `/api/openapi.json` and `/healthz`.
-pub fn router(auth: Arc<Auth>) -> Router {
-    let (api, document) = routes().split_for_parts();
-    let document = Arc::new(document);
+pub fn routes() -> Router<AppState> {
+    let (api, _) = api_routes().split_for_parts();
+    let document = Arc::new(openapi());
     api.route(
         "/api/openapi.json",
         get(move || async move { Json(document.as_ref().clone()) }),
     )
     // Before the layers, which wrap it too (a preflight must reach the CORS layer).
-    .method_not_allowed_fallback(crate::server::router::method_not_allowed)
-    .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
     .layer(cross_origin())
-    .with_state(ApiState { auth })
 }
 
 /// Other sites' pages may call the API from the browser, with a bearer
@@ -141,14 +188,8 @@ fn cross_origin() -> CorsLayer {
         (status = 200, description = "Serving and saving", body = Health),
         (status = 503, description = "A write to disk failed; the shop sells nothing more", body = Health),
     ))]
-pub async fn healthz(State(state): State<ApiState>) -> impl IntoResponse {
-    let shop = state.auth.shop();
-    let tickets_sold = shop
-        .listing()
-        .stages
-        .iter()
-        .map(|listing| listing.stage.total_stock - listing.remaining)
-        .sum();
+pub async fn healthz(State(shop): State<Arc<Shop>>) -> impl IntoResponse {
+    let tickets_sold = shop.tickets_sold();
     let (status, text) = match shop.is_saving() {
         true => (StatusCode::OK, "ok"),
         false => (StatusCode::SERVICE_UNAVAILABLE, "failing"),

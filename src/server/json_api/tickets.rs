@@ -1,15 +1,18 @@
 //! `GET /api/stages`, `GET /api/my-tickets` and `POST /api/buy-tickets`:
 //! what is on sale, what a fan holds, and buying — through the same
-//! [`Shop::buy_once`](crate::shop::Shop::buy_once) the pages use.
+//! [`Shop::buy`] the pages use.
 
 use super::views::{BuyRequest, MyTicketsQuery, PurchaseView, StageView, TicketView};
-use super::{ApiError, ApiQuery, ApiState, Caller, ErrorBody, JsonBody};
-use crate::domain::{IdempotencyKey, Order, StageId};
+use super::{ApiError, ApiQuery, Caller, ErrorBody, JsonBody};
+use crate::domain::{Order, OrderKey, StageId};
+use crate::messages::Message;
+use crate::refusal::Refusal;
+use crate::shop::Shop;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use time::OffsetDateTime;
+use std::sync::Arc;
 
 /// The header that names an order, so a retry never buys twice.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -19,9 +22,9 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 /// Every stage, with the tickets left.
 #[utoipa::path(get, path = "/api/stages", tag = "tickets",
     responses((status = 200, description = "The stages in festival order", body = [StageView])))]
-pub async fn stages(State(state): State<ApiState>) -> Json<Vec<StageView>> {
-    let now = OffsetDateTime::now_utc();
-    let listing = state.auth.shop().listing();
+pub async fn stages(State(shop): State<Arc<Shop>>) -> Json<Vec<StageView>> {
+    let now = shop.now();
+    let listing = shop.listing();
     Json(
         listing
             .stages
@@ -38,16 +41,15 @@ pub async fn stages(State(state): State<ApiState>) -> Json<Vec<StageView>> {
     responses(
         (status = 200, description = "The caller's tickets", body = [TicketView]),
         (status = 400, description = "The query string has unknown parameters", body = ErrorBody),
-        (status = 401, description = "Not signed in, or the session is unknown or expired", body = ErrorBody),
         (status = 403, description = "`username` names someone else", body = ErrorBody),
     ))]
 pub async fn my_tickets(
-    State(state): State<ApiState>,
+    State(shop): State<Arc<Shop>>,
     caller: Caller,
     ApiQuery(query): ApiQuery<MyTicketsQuery>,
 ) -> Result<Json<Vec<TicketView>>, ApiError> {
     caller.check_is(query.username.as_deref())?;
-    let tickets = state.auth.shop().tickets_of(&caller.fan);
+    let tickets = shop.tickets_of(&caller.fan);
     Ok(Json(tickets.iter().map(TicketView::from).collect()))
 }
 
@@ -62,17 +64,14 @@ pub async fn my_tickets(
     responses(
         (status = 201, description = "Bought and saved", body = PurchaseView),
         (status = 400, description = "The body is not JSON, or the Idempotency-Key header is not acceptable", body = ErrorBody),
-        (status = 401, description = "Not signed in, or the session is unknown or expired", body = ErrorBody),
         (status = 403, description = "`username` names someone else", body = ErrorBody),
         (status = 404, description = "There is no such stage", body = ErrorBody),
         (status = 409, description = "Sold out, not enough left, the fan's limit for the stage reached, or the sale is not open", body = ErrorBody),
-        (status = 413, description = "The body is too large", body = ErrorBody),
-        (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
-        (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is 0 or over the per-order limit, or the key was used for another order", body = ErrorBody),
+        (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is 0 or over the per-order limit, the total cannot be counted, or the key was used for another order", body = ErrorBody),
         (status = 503, description = "The server is shutting down; try again", body = ErrorBody),
     ))]
 pub async fn buy_tickets(
-    State(state): State<ApiState>,
+    State(shop): State<Arc<Shop>>,
     caller: Caller,
     headers: HeaderMap,
     JsonBody(request): JsonBody<BuyRequest>,
@@ -85,8 +84,7 @@ pub async fn buy_tickets(
         fan: caller.fan,
         quantity: request.qty,
     };
-    let shop = state.auth.shop();
-    let purchase = shop.buy_once(order, key).await?;
+    let purchase = shop.buy(order, key).await?;
     tracing::info!(
         fan = caller_name,
         stage = request.stage_id,
@@ -94,11 +92,8 @@ pub async fn buy_tickets(
         replayed = purchase.replayed,
         "sold"
     );
-    let price = shop
-        .price_of(StageId(request.stage_id))
-        .map_or(0, |yen| yen.0);
     let view = PurchaseView {
-        total_price: price * purchase.tickets.len() as u64,
+        total_price: purchase.total.0,
         tickets: purchase.tickets.iter().map(TicketView::from).collect(),
     };
     let mut response = (StatusCode::CREATED, Json(view)).into_response();
@@ -111,15 +106,12 @@ pub async fn buy_tickets(
 }
 
 /// The request's `Idempotency-Key`, if it sent one.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<OrderKey>, ApiError> {
     let Some(value) = headers.get(&IDEMPOTENCY_KEY) else {
         return Ok(None);
     };
     let text = value.to_str().unwrap_or_default();
-    IdempotencyKey::new(text).map(Some).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the Idempotency-Key header is not acceptable: {e}"),
-        )
-    })
+    OrderKey::new(text)
+        .map(Some)
+        .map_err(|_| Refusal::new(StatusCode::BAD_REQUEST, Message::BadOrderKey).into())
 }

@@ -1,7 +1,7 @@
 //! The programme (every stage with its stock) and one stage's page.
 
-use super::{Flash, Problem};
 use crate::domain::{BuyLimits, FestivalListing, StageListing};
+use crate::forms::{Flash, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -23,7 +23,7 @@ pub async fn list_stages() -> Result<Programme, Problem> {
     let shop = super::edge::shop()?;
     Ok(Programme {
         listing: shop.listing(),
-        as_of: OffsetDateTime::now_utc(),
+        as_of: shop.now(),
         signed_out: super::edge::take_flash().is_some_and(|flash| flash.signed_out),
     })
 }
@@ -59,13 +59,14 @@ impl StageInfo {
 pub async fn stage_details(stage: u32) -> Result<StageInfo, Problem> {
     use super::edge;
     use crate::domain::StageId;
+    use crate::messages::Message;
+    use crate::refusal::Refusal;
     use axum::http::StatusCode;
     let (auth, shop) = (edge::auth()?, edge::shop()?);
     let Some(listing) = shop.stage_listing(StageId(stage)) else {
-        return Err(edge::problem(
-            StatusCode::NOT_FOUND,
-            Problem::new(format!("The festival has no stage {stage}.")),
-        ));
+        let stage = StageId(stage);
+        let refusal = Refusal::new(StatusCode::NOT_FOUND, Message::NotOnTheProgramme { stage });
+        return Err(edge::refused(refusal));
     };
     let fan = edge::signed_in_fan(&auth);
     let held = fan
@@ -75,7 +76,7 @@ pub async fn stage_details(stage: u32) -> Result<StageInfo, Problem> {
         festival_name: shop.festival_name(),
         listing,
         limits: shop.limits(),
-        as_of: OffsetDateTime::now_utc(),
+        as_of: shop.now(),
         fan: fan.map(|fan| fan.as_str().to_owned()),
         held,
         order_key: format!("page-{:032x}", rand::random::<u128>()),

@@ -1,13 +1,14 @@
 //! The server side of the server functions (feature `ssr`): reaching the
-//! shop and the signed-in fan from the request, turning the layers' errors
-//! into a [`Problem`] with the right HTTP status, and the one-time
-//! [`Flash`] cookie that carries a plain form's outcome across a redirect.
+//! shop and the signed-in fan from the request, turning a [`Refusal`] into
+//! a [`Problem`] with its HTTP status, and the one-time [`Flash`] cookie that
+//! carries a plain form's outcome across a redirect.
 
-use super::{Field, Flash, Problem};
 use crate::domain::FanName;
-use crate::server::auth::{self, Auth, AuthError};
-use crate::server::json_api::ApiError;
-use crate::shop::{Shop, ShopError};
+use crate::forms::{Flash, Problem};
+use crate::messages::{capitalised, Lang, Message};
+use crate::refusal::Refusal;
+use crate::server::auth::{self, Auth};
+use crate::shop::Shop;
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use base64::Engine;
@@ -19,7 +20,10 @@ const FLASH_COOKIE: &str = "tiket_flash";
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 fn unavailable() -> Problem {
-    Problem::new("the shop is not available right now, please try again in a moment")
+    Problem::new(capitalised(&crate::messages::sentence(
+        &Message::ShopUnavailable,
+        Lang::default(),
+    )))
 }
 
 pub fn auth() -> Result<Arc<Auth>, Problem> {
@@ -105,32 +109,14 @@ pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
 }
 
-/// A refusal from the layers below as the fan reads it, with its HTTP
-/// status set on the response (the JSON API's mapping: one table).
-pub fn refused(error: impl Into<ApiError>, field: Option<Field>) -> Problem {
-    let error = error.into();
-    set_status(error.status());
+/// A refusal as the fan reads it, beside the field it is about, with its
+/// HTTP status set on the response.
+pub fn refused(refusal: impl Into<Refusal>) -> Problem {
+    let refusal = refusal.into();
+    set_status(refusal.status);
     Problem {
-        message: capitalised(error.message()),
-        field,
-    }
-}
-
-/// A problem with its status.
-pub fn problem(status: StatusCode, problem: Problem) -> Problem {
-    set_status(status);
-    problem
-}
-
-/// The field an account error is about.
-pub fn account_field(error: &AuthError) -> Option<Field> {
-    match error {
-        AuthError::Name(_) => Some(Field::Name),
-        AuthError::Shop(ShopError::Account(crate::domain::AccountError::NameTaken(_))) => {
-            Some(Field::Name)
-        }
-        AuthError::Password(_) => Some(Field::Password),
-        _ => None,
+        message: capitalised(&refusal.sentence(Lang::default())),
+        field: refusal.field,
     }
 }
 
@@ -144,14 +130,4 @@ pub fn refuse_form(problem: Problem, mut flash: Flash, form_page: &str) -> Probl
         redirect(form_page);
     }
     problem
-}
-
-/// The layers write sentences in lower case, to go after "error:"; a page
-/// shows them on their own.
-fn capitalised(sentence: &str) -> String {
-    let mut chars = sentence.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -1,7 +1,7 @@
 //! The signed-in fan's tickets, each with a QR code drawn on the server.
 
-use super::{Flash, Problem};
 use crate::domain::{Stage, TicketId};
+use crate::forms::{Flash, Problem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -1,5 +1,7 @@
-//! How tiket writes dates and times: in Japan Standard Time, where the
-//! festival happens, always labelled so no fan mistakes the zone.
+//! How tiket writes dates and times: for fans in Japan Standard Time, where
+//! the festival happens, always labelled so no fan mistakes the zone; for API
+//! clients exactly, with the offset. Shared by pages, components, messages
+//! and server functions.
 
 use time::{
     format_description::BorrowedFormatItem, macros::format_description, macros::offset,
@@ -12,6 +14,15 @@ fn format_in_jst(moment: OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> S
     // Formatting fails only for components a format asks for and a date lacks;
     // these formats ask only for what every OffsetDateTime has.
     moment.to_offset(JST).format(format).unwrap_or_default()
+}
+
+/// `2026-11-01 12:00 +09:00`: a moment exactly, in the offset it was given
+/// in, as the JSON API's sentences write it.
+pub fn exact(moment: OffsetDateTime) -> String {
+    let format = format_description!(
+        "[year]-[month]-[day] [hour]:[minute] [offset_hour sign:mandatory]:[offset_minute]"
+    );
+    moment.format(format).unwrap_or_else(|_| moment.to_string())
 }
 
 /// `Sat 20 Mar`

@@ -1,8 +1,8 @@
 //! Who is signed in, and the sign-up, sign-in and sign-out forms' actions:
-//! the same [`Auth`](crate::server::auth::Auth) as the JSON API, with the
-//! session kept in the same HttpOnly cookie.
+//! the same `Auth` as the JSON API, with the session kept in the same
+//! HttpOnly cookie.
 
-use super::{Flash, Problem};
+use crate::forms::{Flash, Problem};
 use leptos::prelude::*;
 
 /// The signed-in fan's name, if any.
@@ -23,7 +23,7 @@ pub async fn take_flash() -> Result<Option<Flash>, Problem> {
 pub async fn sign_up(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
     let result = auth.register(&name, &password).await;
-    finish_signing_in(&auth, result, name, &next, "/sign-up")
+    finish_signing_in(&auth, result, name, &next, crate::routes::SIGN_UP)
 }
 
 /// Checks the name and password, signs the fan in, and goes on to `next`.
@@ -31,7 +31,7 @@ pub async fn sign_up(name: String, password: String, next: String) -> Result<(),
 pub async fn sign_in(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
     let result = auth.sign_in(&name, &password).await;
-    finish_signing_in(&auth, result, name, &next, "/sign-in")
+    finish_signing_in(&auth, result, name, &next, crate::routes::SIGN_IN)
 }
 
 #[cfg(feature = "ssr")]
@@ -43,28 +43,27 @@ fn finish_signing_in(
     form_page: &str,
 ) -> Result<(), Problem> {
     use super::edge;
+    use crate::routes;
+    let next = routes::safe_next(next);
     match result {
         Ok(signed_in) => {
             edge::set_cookie(&auth.session_cookie(&signed_in));
-            edge::redirect(super::safe_next(next));
+            edge::redirect(next);
             Ok(())
         }
         Err(error) => {
-            let field = edge::account_field(&error);
-            let problem = edge::refused(error, field);
-            let back = format!("{form_page}?next={}", urlencoding(super::safe_next(next)));
+            let problem = edge::refused(error);
             let typed = Flash {
                 name: Some(name),
                 ..Flash::default()
             };
-            Err(edge::refuse_form(problem, typed, &back))
+            Err(edge::refuse_form(
+                problem,
+                typed,
+                &routes::with_next(form_page, next),
+            ))
         }
     }
-}
-
-#[cfg(feature = "ssr")]
-fn urlencoding(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Ends the session and goes to the stage list.

@@ -1,0 +1,118 @@
+//! What forms and their server functions pass between server and browser:
+//! a refusal as the fan reads it ([`Problem`], pointing at its [`Field`]),
+//! and the one-time [`Flash`] a plain form post carries across a redirect.
+//! Shared by the server functions, which fill them, and the pages and
+//! components, which show them.
+
+use crate::domain::{TicketId, Yen};
+use serde::{Deserialize, Serialize};
+
+/// Why a server function did not do what was asked, in a sentence for the
+/// fan, and the form field it is about, if one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Problem {
+    pub message: String,
+    pub field: Option<Field>,
+}
+
+/// The form fields a [`Problem`] can point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Name,
+    Password,
+    Quantity,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn about(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    /// The message if it is about `field`.
+    pub fn for_field(&self, field: Field) -> Option<String> {
+        (self.field == Some(field)).then(|| self.message.clone())
+    }
+
+    /// The message if it is about no field in particular.
+    pub fn for_form(&self) -> Option<String> {
+        self.field.is_none().then(|| self.message.clone())
+    }
+
+    /// The latest answer of a form: its action's, once there is one, else
+    /// what a plain form post left in the flash.
+    pub fn latest(
+        answer: Option<Result<(), Problem>>,
+        flashed: Option<Problem>,
+    ) -> Option<Problem> {
+        match answer {
+            Some(Err(problem)) => Some(problem),
+            Some(Ok(())) => None,
+            None => flashed,
+        }
+    }
+}
+
+/// What a form's action tells the next page, across a redirect: set by the
+/// server in a cookie, shown once, then forgotten.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// A form was refused (posted without JavaScript).
+    pub problem: Option<Problem>,
+    /// What the fan had typed, to fill the form again (never a password).
+    pub name: Option<String>,
+    pub quantity: Option<String>,
+    /// Tickets were just bought.
+    pub bought: Option<Bought>,
+    pub signed_out: bool,
+}
+
+/// A purchase just made, as the tickets page announces it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bought {
+    pub stage_name: String,
+    pub tickets: Vec<TicketId>,
+    pub total: Yen,
+    /// The same order had already been bought (sent twice).
+    pub replayed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_points_at_its_field_or_at_the_form() {
+        let problem = Problem::new("too many").about(Field::Quantity);
+        assert_eq!(
+            problem.for_field(Field::Quantity).as_deref(),
+            Some("too many")
+        );
+        assert_eq!(problem.for_field(Field::Name), None);
+        assert_eq!(problem.for_form(), None);
+        assert_eq!(
+            Problem::new("sold out").for_form().as_deref(),
+            Some("sold out")
+        );
+    }
+
+    #[test]
+    fn the_latest_answer_wins_over_the_flash() {
+        let flashed = Some(Problem::new("from the plain post"));
+        assert_eq!(Problem::latest(None, flashed.clone()), flashed);
+        assert_eq!(Problem::latest(Some(Ok(())), flashed.clone()), None);
+        let answer = Problem::new("from the action");
+        assert_eq!(
+            Problem::latest(Some(Err(answer.clone())), flashed),
+            Some(answer)
+        );
+    }
+}

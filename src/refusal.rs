@@ -1,0 +1,271 @@
+//! The refusal table: the one place that turns why the shop or sign-in said
+//! no ([`ShopError`], [`AuthError`]) into an HTTP status, a [`Message`] and
+//! the form field it is about. The JSON API answers it as
+//! `{"error": "<sentence>"}`; the server functions as a `Problem` beside the
+//! form. Both get the sentence from [`messages::sentence`], in a language.
+
+use crate::domain::{AccountError, BuyError};
+use crate::forms::Field;
+use crate::messages::{self, Lang, Message, StageRef};
+use crate::server::auth::AuthError;
+use crate::shop::ShopError;
+use axum::http::StatusCode;
+
+/// A refusal: its status, what it says, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub message: Message,
+    /// The form field it is about, if one.
+    pub field: Option<Field>,
+    /// Seconds to wait before trying again (429, 503).
+    pub retry_after_secs: Option<u64>,
+}
+
+impl Refusal {
+    pub fn new(status: StatusCode, message: Message) -> Self {
+        Refusal {
+            status,
+            message,
+            field: None,
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn about(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
+    /// What it says, in `lang`.
+    pub fn sentence(&self, lang: Lang) -> String {
+        messages::sentence(&self.message, lang)
+    }
+
+    /// The same refusal naming its stage as the fan sees it, by `name`.
+    pub fn naming_the_stage(mut self, name: &str) -> Self {
+        use Message::*;
+        let named = || StageRef::Named(name.to_owned());
+        match &mut self.message {
+            SaleNotOpen { stage, .. }
+            | SaleClosed { stage, .. }
+            | OverFanLimit { stage, .. }
+            | SoldOut { stage }
+            | NotEnoughStock { stage, .. }
+            | TotalTooLarge { stage, .. } => *stage = named(),
+            _ => {}
+        }
+        self
+    }
+}
+
+impl From<BuyError> for Refusal {
+    fn from(refusal: BuyError) -> Self {
+        let number = StageRef::Number;
+        let (status, message) = match refusal {
+            BuyError::UnknownStage(stage) => (
+                StatusCode::NOT_FOUND,
+                Message::UnknownStage {
+                    stage: number(stage),
+                },
+            ),
+            BuyError::NoTickets => (StatusCode::UNPROCESSABLE_ENTITY, Message::NoTickets),
+            BuyError::OverOrderLimit { requested, limit } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::OverOrderLimit { requested, limit },
+            ),
+            BuyError::SaleNotOpen { stage, opens } => (
+                StatusCode::CONFLICT,
+                Message::SaleNotOpen {
+                    stage: number(stage),
+                    opens,
+                },
+            ),
+            BuyError::SaleClosed { stage, closed } => (
+                StatusCode::CONFLICT,
+                Message::SaleClosed {
+                    stage: number(stage),
+                    closed,
+                },
+            ),
+            BuyError::OverFanLimit { stage, limit, held } => (
+                StatusCode::CONFLICT,
+                Message::OverFanLimit {
+                    stage: number(stage),
+                    limit,
+                    held,
+                },
+            ),
+            BuyError::SoldOut(stage) => (
+                StatusCode::CONFLICT,
+                Message::SoldOut {
+                    stage: number(stage),
+                },
+            ),
+            BuyError::NotEnoughStock {
+                stage,
+                requested,
+                remaining,
+            } => (
+                StatusCode::CONFLICT,
+                Message::NotEnoughStock {
+                    stage: number(stage),
+                    requested,
+                    remaining,
+                },
+            ),
+            BuyError::TotalTooLarge { stage, requested } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::TotalTooLarge {
+                    stage: number(stage),
+                    requested,
+                },
+            ),
+        };
+        let about_quantity = matches!(
+            refusal,
+            BuyError::NoTickets
+                | BuyError::OverOrderLimit { .. }
+                | BuyError::OverFanLimit { .. }
+                | BuyError::NotEnoughStock { .. }
+                | BuyError::TotalTooLarge { .. }
+        );
+        let refusal = Refusal::new(status, message);
+        match about_quantity {
+            true => refusal.about(Field::Quantity),
+            false => refusal,
+        }
+    }
+}
+
+impl From<ShopError> for Refusal {
+    fn from(error: ShopError) -> Self {
+        let failed = |message| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, message);
+        match error {
+            ShopError::Refused(refusal) => refusal.into(),
+            ShopError::Account(AccountError::NameTaken(name)) => {
+                Refusal::new(StatusCode::CONFLICT, Message::NameTaken { name }).about(Field::Name)
+            }
+            ShopError::Account(AccountError::UnknownAccount(_)) => {
+                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongCredentials)
+            }
+            ShopError::KeyReused { stage, quantity } => Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::KeyReused { stage, quantity },
+            ),
+            ShopError::Closed => {
+                Refusal::new(StatusCode::SERVICE_UNAVAILABLE, Message::Closing).retry_after(5)
+            }
+            ShopError::Account(AccountError::DuplicateSession) => failed(Message::NotSaved {
+                detail: AccountError::DuplicateSession.to_string(),
+            }),
+            ShopError::NotSaved(error) => failed(Message::NotSaved {
+                detail: error.to_string(),
+            }),
+            ShopError::Interrupted => failed(Message::Interrupted),
+        }
+    }
+}
+
+impl From<AuthError> for Refusal {
+    fn from(error: AuthError) -> Self {
+        let unauthorized = |message| Refusal::new(StatusCode::UNAUTHORIZED, message);
+        match error {
+            AuthError::Shop(error) => error.into(),
+            AuthError::TooManyAttempts { retry_after_secs } => Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Message::TooManyAttempts { retry_after_secs },
+            )
+            .retry_after(retry_after_secs),
+            AuthError::Name(error) => {
+                Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, Message::BadName(error))
+                    .about(Field::Name)
+            }
+            AuthError::Password(error) => Refusal::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Message::BadPassword(error),
+            )
+            .about(Field::Password),
+            AuthError::WrongCredentials => unauthorized(Message::WrongCredentials),
+            AuthError::NotSignedIn => unauthorized(Message::NotSignedIn),
+            AuthError::BadAuthorization => unauthorized(Message::BadAuthorization),
+            AuthError::Session(error) => unauthorized(Message::Session(error)),
+            AuthError::Hashing(detail) => Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Message::CannotCheckPassword { detail },
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::StageId;
+
+    #[test]
+    fn every_buy_refusal_has_its_status_and_field() {
+        let stage = StageId(1);
+        let cases = [
+            (BuyError::UnknownStage(stage), StatusCode::NOT_FOUND, None),
+            (
+                BuyError::NoTickets,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(Field::Quantity),
+            ),
+            (BuyError::SoldOut(stage), StatusCode::CONFLICT, None),
+            (
+                BuyError::OverFanLimit {
+                    stage,
+                    limit: 4,
+                    held: 4,
+                },
+                StatusCode::CONFLICT,
+                Some(Field::Quantity),
+            ),
+            (
+                BuyError::TotalTooLarge {
+                    stage,
+                    requested: 4,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(Field::Quantity),
+            ),
+        ];
+        for (error, status, field) in cases {
+            let refusal = Refusal::from(error.clone());
+            assert_eq!(
+                (refusal.status, refusal.field),
+                (status, field),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_api_sentence_is_the_domains_and_a_page_names_the_stage() {
+        let error = BuyError::NotEnoughStock {
+            stage: StageId(4),
+            requested: 3,
+            remaining: 1,
+        };
+        let refusal = Refusal::from(error.clone());
+        assert_eq!(refusal.sentence(Lang::En), error.to_string());
+        assert_eq!(
+            refusal.naming_the_stage("Stage 3").sentence(Lang::En),
+            "Only 1 ticket is left for Stage 3; you asked for 3."
+        );
+    }
+
+    #[test]
+    fn a_closing_shop_asks_to_come_back() {
+        let refusal = Refusal::from(ShopError::Closed);
+        assert_eq!(refusal.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(refusal.retry_after_secs, Some(5));
+    }
+}

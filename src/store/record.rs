@@ -1,0 +1,125 @@
+//! [`Record`]: one change of the shop's state, as the journal keeps it, and
+//! [`Saved`], everything a store holds. Every change that must survive a
+//! restart is one of these records, applied to the state in memory and
+//! saved before it is acknowledged.
+
+use crate::domain::{Account, Festival, OrderKey, Session, Ticket, TokenHash};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use time::OffsetDateTime;
+
+/// One thing that happened to the shop, saved as it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    /// One order's tickets, sold together (all or none survive a crash),
+    /// with the client's idempotency key when it sent one.
+    Sold {
+        tickets: Vec<Ticket>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<OrderKey>,
+    },
+    /// A fan signed up.
+    Registered { account: Account },
+    /// A fan signed in.
+    SignedIn { session: Session },
+    /// A fan signed out.
+    SignedOut { token_hash: TokenHash },
+}
+
+/// Everything a store holds: the festival and every record since it was set up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub festival: Festival,
+    pub records: Vec<Record>,
+}
+
+impl Saved {
+    /// The same history without sessions that have ended by `now` (signed
+    /// out or expired): they sign no one in, and a busy festival would
+    /// otherwise keep every sign-in forever. Compaction applies this.
+    pub fn without_ended_sessions(mut self, now: OffsetDateTime) -> Saved {
+        let signed_out: HashSet<TokenHash> = self
+            .records
+            .iter()
+            .filter_map(|record| match record {
+                Record::SignedOut { token_hash } => Some(token_hash.clone()),
+                _ => None,
+            })
+            .collect();
+        self.records.retain(|record| match record {
+            Record::SignedIn { session } => {
+                session.expires_at > now && !signed_out.contains(&session.token_hash)
+            }
+            Record::SignedOut { .. } => false,
+            Record::Sold { .. } | Record::Registered { .. } => true,
+        });
+        self
+    }
+
+    /// Every ticket sold, in the order the records were saved.
+    pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.records.iter().flat_map(|record| match record {
+            Record::Sold { tickets, .. } => tickets.as_slice(),
+            _ => &[],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FanName;
+    use time::macros::datetime;
+
+    fn signed_in(token: &str, expires_at: OffsetDateTime) -> Record {
+        Record::SignedIn {
+            session: Session {
+                token_hash: TokenHash(token.into()),
+                fan: FanName::new("suisei").unwrap(),
+                created_at: datetime!(2026-11-01 0:00 UTC),
+                expires_at,
+            },
+        }
+    }
+
+    #[test]
+    fn compaction_forgets_only_sessions_that_ended() {
+        let registered = Record::Registered {
+            account: Account {
+                name: FanName::new("suisei").unwrap(),
+                password_hash: "$argon2id$…".into(),
+                registered_at: datetime!(2026-11-01 0:00 UTC),
+            },
+        };
+        let records = vec![
+            registered.clone(),
+            signed_in("expired", datetime!(2026-11-20 0:00 UTC)),
+            signed_in("signed-out", datetime!(2026-12-31 0:00 UTC)),
+            signed_in("open", datetime!(2026-12-31 0:00 UTC)),
+            Record::SignedOut {
+                token_hash: TokenHash("signed-out".into()),
+            },
+            Record::Sold {
+                tickets: Vec::new(),
+                key: None,
+            },
+        ];
+        let saved = Saved {
+            festival: Festival::reference(),
+            records,
+        };
+        let kept = saved.without_ended_sessions(datetime!(2026-11-25 0:00 UTC));
+        assert_eq!(
+            kept.records,
+            [
+                registered,
+                signed_in("open", datetime!(2026-12-31 0:00 UTC)),
+                Record::Sold {
+                    tickets: Vec::new(),
+                    key: None
+                },
+            ]
+        );
+    }
+}
