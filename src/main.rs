@@ -8,7 +8,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tiket::import::{self, SeedOptions};
-use tiket::server::config::{name_the_variable, non_empty_path, LogFormat, ServeArgs};
+use tiket::server::config::{
+    name_the_variable, non_empty_path, parse_rfc3339, parse_utc_offset, LogFormat, ServeArgs,
+};
 use tiket::store::JsonStore;
 use time::{OffsetDateTime, UtcOffset};
 use tracing_subscriber::EnvFilter;
@@ -52,14 +54,14 @@ struct ImportArgs {
     #[arg(long, value_name = "VENUE", default_value = import::DEFAULT_VENUE)]
     venue: String,
     /// The UTC offset of the local times in tickets.csv, like +09:00.
-    #[arg(long, value_name = "OFFSET", default_value = "+00:00", value_parser = import::parse_utc_offset)]
+    #[arg(long, value_name = "OFFSET", default_value = "+00:00", value_parser = parse_utc_offset)]
     timestamp_offset: UtcOffset,
     /// When the sale of every stage opens (RFC 3339) [default: now, to the minute].
-    #[arg(long, value_name = "TIME", value_parser = import::parse_rfc3339)]
+    #[arg(long, value_name = "TIME", value_parser = parse_rfc3339)]
     sale_opens: Option<OffsetDateTime>,
     /// When the sale of every stage closes at the latest (RFC 3339) [default:
     /// when its doors open].
-    #[arg(long, value_name = "TIME", value_parser = import::parse_rfc3339)]
+    #[arg(long, value_name = "TIME", value_parser = parse_rfc3339)]
     sale_closes: Option<OffsetDateTime>,
 }
 

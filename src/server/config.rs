@@ -11,6 +11,9 @@ use clap::{Args, FromArgMatches, ValueEnum};
 use leptos::config::{get_configuration, LeptosOptions};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
 
 /// Leptos's runtime settings, read from the working directory when present.
 const LEPTOS_TOML: &str = "Leptos.toml";
@@ -174,10 +177,29 @@ pub fn non_empty_path(text: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// Reads a UTC offset as `+09:00`, `-05:30` or `Z` (for the command line).
+pub fn parse_utc_offset(text: &str) -> Result<UtcOffset, String> {
+    if text == "Z" || text == "z" {
+        return Ok(UtcOffset::UTC);
+    }
+    UtcOffset::parse(
+        text,
+        format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+    )
+    .map_err(|_| format!("{text:?} is not a UTC offset like +09:00, -05:30 or Z"))
+}
+
+/// Reads an RFC 3339 time such as `2024-03-01T12:00:00+09:00` (for the command line).
+pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|_| format!("{text:?} is not an RFC 3339 time like 2024-03-01T12:00:00+09:00"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::Parser;
+    use time::macros::{datetime, offset};
 
     #[derive(Parser)]
     struct Cli {
@@ -246,5 +268,20 @@ mod tests {
                 .to_string();
             assert!(error.contains(flag), "{flag} {value}: {error}");
         }
+    }
+
+    #[test]
+    fn reads_command_line_offsets_and_times() {
+        assert_eq!(parse_utc_offset("+09:00"), Ok(offset!(+9)));
+        assert_eq!(parse_utc_offset("-05:30"), Ok(offset!(-5:30)));
+        assert_eq!(parse_utc_offset("Z"), Ok(UtcOffset::UTC));
+        for bad in ["9", "+9", "09:00", "+09:00:00", "JST", ""] {
+            assert!(parse_utc_offset(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            parse_rfc3339("2024-03-01T12:00:00+09:00"),
+            Ok(datetime!(2024-03-01 12:00 +9))
+        );
+        assert!(parse_rfc3339("2024-03-01 12:00").is_err());
     }
 }
