@@ -104,7 +104,7 @@ pub(super) fn read_stages(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{assert_says, refusal, seed, seed_with, stages, HEADER, NOW};
+    use crate::import::tests::{assert_says, refusal, row, seed, seed_with, stages, HEADER, NOW};
     use crate::import::{DEFAULT_FESTIVAL_NAME, DEFAULT_VENUE};
     use time::macros::datetime;
 
@@ -245,6 +245,25 @@ mod tests {
         assert_says(
             &message,
             &["stages.json: stage #1: invalid value: integer `-2`"],
+        );
+    }
+
+    /// A price so large that selling the whole stock would overflow is
+    /// refused at import, before any order could be sold at it — whether the
+    /// stock is the remaining one or grows with the tickets already sold.
+    #[test]
+    fn refuses_a_price_that_cannot_be_multiplied_by_the_stock() {
+        let priced = |stocks: &[u32]| {
+            let huge = format!("\"ticket_price\": {}", u64::MAX / 2);
+            stages(stocks).replacen("\"ticket_price\": 7950", &huge, 1)
+        };
+        let too_much = "the price times the stock is more yen than tiket can count";
+        assert_says(&refusal(&priced(&[3]), HEADER), &["stage_id 1", too_much]);
+        // One left fits; with two already sold, the stock of three does not.
+        let sold = [row(1, 1, "a"), row(2, 1, "b")].concat();
+        assert_says(
+            &refusal(&priced(&[1]), &format!("{HEADER}{sold}")),
+            &[too_much],
         );
     }
 }
