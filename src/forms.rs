@@ -47,6 +47,20 @@ impl Problem {
         self.field.is_none().then(|| self.message.clone())
     }
 
+    /// The browser could not reach tiket, or could not read its answer.
+    /// (Said by the browser as well as the server, so not one of the
+    /// server's refusal messages: the browser bundle stays small.)
+    pub fn unreachable() -> Self {
+        Problem::new("tiket could not be reached; check your connection and try again")
+    }
+
+    /// A request the server function could not read or answer.
+    pub fn not_handled(detail: impl std::fmt::Display) -> Self {
+        Problem::new(format!(
+            "the request could not be handled ({detail}); please try again"
+        ))
+    }
+
     /// The latest answer of a form: its action's, once there is one, else
     /// what a plain form post left in the flash.
     pub fn latest(

@@ -13,9 +13,9 @@
 //! - [`app`], [`pages`], [`components`]: the Leptos UI, rendered on the
 //!   server and hydrated in the browser;
 //! - shared by both sides: [`routes`] (paths), [`when`] (dates and times),
-//!   [`forms`] (what forms pass), [`messages`] (every refusal's sentence, in a
-//!   language), and, on the server, `refusal` (the refusal → status table)
-//!   and `clock` (the time, passed in).
+//!   [`forms`] (what forms pass); on the server, `messages` (every refusal's
+//!   sentence, in a language), `refusal` (the refusal → status table) and
+//!   `clock` (the time, passed in).
 
 #![recursion_limit = "256"]
 
@@ -23,7 +23,6 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod forms;
-pub mod messages;
 pub mod pages;
 pub mod routes;
 pub mod server_fns;
@@ -33,6 +32,8 @@ pub mod when;
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod refusal;
 #[cfg(feature = "ssr")]

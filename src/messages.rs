@@ -108,10 +108,6 @@ pub enum Message {
         limit: u32,
     },
     ShopUnavailable,
-    Unreachable,
-    NotHandled {
-        detail: String,
-    },
     // Requests, whatever their path.
     BodyTooLarge {
         limit_bytes: usize,
@@ -245,10 +241,6 @@ fn english(message: &Message) -> String {
         }
         ShopUnavailable => {
             "the shop is not available right now, please try again in a moment".into()
-        }
-        Unreachable => "tiket could not be reached; check your connection and try again".into(),
-        NotHandled { detail } => {
-            format!("the request could not be handled ({detail}); please try again")
         }
         BodyTooLarge { limit_bytes } => format!(
             "the request body is larger than the server accepts ({} KiB)",

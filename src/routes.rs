@@ -2,8 +2,6 @@
 //! them) and the pages (which link to them), and the one test of whether a
 //! path belongs to the JSON API.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
 /// Where the server streams live stock levels (server-sent events).
 pub const STOCK_EVENTS: &str = "/events/stock";
 
@@ -37,19 +35,35 @@ pub fn is_api(path: &str) -> bool {
 /// depends on the outcome, so no generic timeout may answer for them.
 pub const WAITING_FOR_A_SALE: [&str; 2] = [API_BUY, BUY_SERVER_FN];
 
-/// What a query value keeps as it is: letters, digits, `-._~` and `/`
-/// (readable paths); everything else is percent-encoded.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
-
-/// `page` with `next` in its query, encoded so that any path survives
-/// (`&`, `#`, spaces and non-ASCII letters included).
+/// `page` with `next` in its query, encoded as `encodeURIComponent` does,
+/// so that any path survives (`&`, `#`, spaces and non-ASCII letters
+/// included). The browser uses its own `encodeURIComponent`; the server the
+/// `percent-encoding` crate with the same set, so both write the same link.
 pub fn with_next(page: &str, next: &str) -> String {
-    format!("{page}?next={}", utf8_percent_encode(next, QUERY_VALUE))
+    format!("{page}?next={}", encode_uri_component(next))
+}
+
+#[cfg(feature = "hydrate")]
+fn encode_uri_component(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+/// What `encodeURIComponent` keeps as it is: letters, digits and `-_.!~*'()`.
+#[cfg(not(feature = "hydrate"))]
+const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+#[cfg(not(feature = "hydrate"))]
+fn encode_uri_component(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, URI_COMPONENT).to_string()
 }
 
 /// Where to go after signing in: a path on this site, or the stage list.
@@ -92,7 +106,7 @@ mod tests {
         let link = with_next(SIGN_IN, next);
         assert_eq!(
             link,
-            "/sign-in?next=/stages/2%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96"
+            "/sign-in?next=%2Fstages%2F2%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96"
         );
         // Read back as a browser and Leptos's router read a query.
         let query = link.split_once('?').unwrap().1;

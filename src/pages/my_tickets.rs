@@ -18,7 +18,7 @@ pub fn MyTicketsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match wallet.await {
                     Ok(Some(wallet)) => view! { <WalletView wallet/> }.into_any(),
-                    Ok(None) => view! { <Redirect path=crate::routes::with_next(crate::routes::SIGN_IN, crate::routes::MY_TICKETS)/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/sign-in?next=/my-tickets"/> }.into_any(),
                     Err(problem) => view! { <ErrorNotice message=problem.message/> }.into_any(),
                 }
             })}

@@ -169,11 +169,15 @@ fn BuyForm(
     let problem = Signal::derive(move || Problem::latest(buy.value().get(), flash.problem.clone()));
     let quantity_error =
         Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
-    let label = Signal::derive(move || match chosen().filter(|&n| n >= 1) {
-        Some(n) => match price.times(n) {
-            Some(total) => format!("Buy {n} ticket{} · {total}", if n == 1 { "" } else { "s" }),
-            None => format!("Buy {n} ticket{}", if n == 1 { "" } else { "s" }),
-        },
+    // The total is the domain's checked product; one that cannot be counted
+    // (never for a valid festival) shows no total.
+    let order = move || {
+        chosen()
+            .filter(|&n| n >= 1)
+            .and_then(|n| Some((n, price.times(n)?)))
+    };
+    let label = Signal::derive(move || match order() {
+        Some((n, total)) => format!("Buy {n} ticket{} · {total}", if n == 1 { "" } else { "s" }),
         None => "Buy tickets".to_string(),
     });
     let step = move |by: i64| {

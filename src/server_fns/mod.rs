@@ -25,7 +25,6 @@ pub mod stages;
 pub mod tickets;
 
 use crate::forms::Problem;
-use crate::messages::{self, Message};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
@@ -41,12 +40,9 @@ impl FromServerFnError for Problem {
             | ServerFnErrorErr::Deserialization(_) => axum::http::StatusCode::BAD_REQUEST,
             _ => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
         });
-        let message = match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Message::Unreachable,
-            other => Message::NotHandled {
-                detail: other.to_string(),
-            },
-        };
-        Problem::new(messages::sentence(&message, Default::default()))
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Problem::unreachable(),
+            other => Problem::not_handled(other),
+        }
     }
 }
