@@ -35,17 +35,18 @@ pub fn is_api(path: &str) -> bool {
 /// depends on the outcome, so no generic timeout may answer for them.
 pub const WAITING_FOR_A_SALE: [&str; 2] = [API_BUY, BUY_SERVER_FN];
 
-/// `page` with `next` in its query, encoded as `encodeURIComponent` does,
-/// so that any path survives (`&`, `#`, spaces and non-ASCII letters
-/// included). The browser uses its own `encodeURIComponent`; the server the
-/// `percent-encoding` crate with the same set, so both write the same link.
+/// `page` with `next` in its query, encoded so that any path survives
+/// (`&`, `#`, spaces and non-ASCII letters included) and stays readable
+/// (`/` is kept): as `encodeURIComponent` does, but for `/`. The browser
+/// uses its own `encodeURIComponent`; the server the `percent-encoding`
+/// crate with the same set, so both write the same link.
 pub fn with_next(page: &str, next: &str) -> String {
-    format!("{page}?next={}", encode_uri_component(next))
+    format!("{page}?next={}", encode_path(next))
 }
 
 #[cfg(feature = "hydrate")]
-fn encode_uri_component(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
+fn encode_path(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text)).replace("%2F", "/")
 }
 
 /// What `encodeURIComponent` keeps as it is: letters, digits and `-_.!~*'()`.
@@ -61,9 +62,21 @@ const URI_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHAN
     .remove(b'(')
     .remove(b')');
 
+/// The same, and `/`.
 #[cfg(not(feature = "hydrate"))]
-fn encode_uri_component(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, URI_COMPONENT).to_string()
+const PATH_IN_QUERY: &percent_encoding::AsciiSet = &URI_COMPONENT.remove(b'/');
+
+#[cfg(not(feature = "hydrate"))]
+fn encode_path(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, PATH_IN_QUERY).to_string()
+}
+
+/// The form page a refused plain form post goes back to, with the `next` it
+/// carried encoded whole (`/` too), as the browser's own form encoding does.
+#[cfg(not(feature = "hydrate"))]
+pub fn back_to_form(page: &str, next: &str) -> String {
+    let next = percent_encoding::utf8_percent_encode(next, URI_COMPONENT);
+    format!("{page}?next={next}")
 }
 
 /// Where to go after signing in: a path on this site, or the stage list.
@@ -106,7 +119,7 @@ mod tests {
         let link = with_next(SIGN_IN, next);
         assert_eq!(
             link,
-            "/sign-in?next=%2Fstages%2F2%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96"
+            "/sign-in?next=/stages/2%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96"
         );
         // Read back as a browser and Leptos's router read a query.
         let query = link.split_once('?').unwrap().1;
@@ -117,6 +130,12 @@ mod tests {
             .decode_utf8()
             .unwrap();
         assert_eq!(decoded, next);
+        // What encodeURIComponent leaves alone, as the browser writes it.
+        assert_eq!(encode_path("(a)!*'~-_.z9"), "(a)!*'~-_.z9");
+        assert_eq!(
+            back_to_form(SIGN_UP, next),
+            "/sign-up?next=%2Fstages%2F2%3Fa%3D1%26b%3D2%23top%20%E3%83%A9%E3%82%A4%E3%83%96"
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ fn finish_signing_in(
             Err(edge::refuse_form(
                 problem,
                 typed,
-                &routes::with_next(form_page, next),
+                &routes::back_to_form(form_page, next),
             ))
         }
     }
