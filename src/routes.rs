@@ -46,7 +46,7 @@ pub fn with_next(page: &str, next: &str) -> String {
 
 #[cfg(feature = "hydrate")]
 fn encode_path(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text)).replace("%2F", "/")
+    String::from(js_sys::encode_uri_component(text).replace_all("%2F", "/"))
 }
 
 /// What `encodeURIComponent` keeps as it is: letters, digits and `-_.!~*'()`.

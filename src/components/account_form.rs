@@ -10,21 +10,21 @@ use crate::server_fns::account::take_flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
 
-/// The page around an account form, with a link to the other one. `form`
-/// draws the form, given what a refused plain form post left (the flash).
+/// Draws an account form, given what a refused plain form post left (the flash).
+pub type AccountForm = Arc<dyn Fn(Flash) -> AnyView + Send + Sync>;
+
+/// The page around an account form, with a link to the other one. (One
+/// layout for both forms, not one copy per form: `form` is a trait object.)
 #[component]
-pub fn AccountLayout<F, V>(
+pub fn AccountLayout(
     title: &'static str,
     intro: &'static str,
     other_page: &'static str,
     other_text: &'static str,
-    form: F,
-) -> impl IntoView
-where
-    F: Fn(Flash) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+    form: AccountForm,
+) -> impl IntoView {
     let next = use_next();
     let other_href = move || routes::with_next(other_page, &next.get());
     let flash = Resource::new(|| (), |()| take_flash());
