@@ -84,7 +84,7 @@ pub fn safe_next(next: &str) -> &str {
     let local = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains(['\\', '\r', '\n'])
-        && !next.starts_with("/api/");
+        && !is_api(next.split(['?', '#']).next().unwrap_or(next));
     if local {
         next
     } else {
@@ -107,6 +107,8 @@ mod tests {
             "/\\evil.example",
             "stages/2",
             "/api/fn/sign_out",
+            "/api",
+            "/api?x=1",
             "/a\r\nSet-Cookie: x=1",
         ] {
             assert_eq!(safe_next(outside), "/", "{outside:?}");
