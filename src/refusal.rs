@@ -161,9 +161,8 @@ impl From<ShopError> for Refusal {
             ShopError::Closed => {
                 Refusal::new(StatusCode::SERVICE_UNAVAILABLE, Message::Closing).retry_after(5)
             }
-            ShopError::Account(AccountError::DuplicateSession) => failed(Message::NotSaved {
-                detail: AccountError::DuplicateSession.to_string(),
-            }),
+            // Two sessions with one token of 256 random bits: a bug, not a fan's doing.
+            ShopError::Account(AccountError::DuplicateSession) => failed(Message::Failed),
             ShopError::NotSaved(error) => failed(Message::NotSaved {
                 detail: error.to_string(),
             }),

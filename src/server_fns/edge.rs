@@ -5,7 +5,7 @@
 
 use crate::domain::FanName;
 use crate::forms::{Flash, Problem};
-use crate::messages::{capitalised, Lang, Message};
+use crate::messages::{self, capitalised, Lang, Message};
 use crate::refusal::Refusal;
 use crate::server::auth::{self, Auth};
 use crate::shop::Shop;
@@ -20,10 +20,10 @@ const FLASH_COOKIE: &str = "tiket_flash";
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 fn unavailable() -> Problem {
-    Problem::new(capitalised(&crate::messages::sentence(
+    Problem::new(messages::sentence(
         &Message::ShopUnavailable,
         Lang::default(),
-    )))
+    ))
 }
 
 pub fn auth() -> Result<Arc<Auth>, Problem> {
