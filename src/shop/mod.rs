@@ -22,7 +22,7 @@ pub mod write;
 use crate::clock::{self, SharedClock};
 use crate::domain::{
     AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory,
-    StageId, StageListing, StockLevel, Ticket, Yen,
+    StageId, StageListing, StockLevel, Ticket,
 };
 use crate::store::{CommitError, GroupCommit, Saved, Store, StoreError};
 use keyed::KeyedOrders;
@@ -180,14 +180,6 @@ impl Shop {
         self.inventory().listing()
     }
 
-    /// The price of one ticket for a stage.
-    pub fn price_of(&self, id: StageId) -> Option<Yen> {
-        self.inventory()
-            .festival()
-            .stage(id)
-            .map(|stage| stage.price)
-    }
-
     /// One stage with its remaining stock, if the festival has it.
     pub fn stage_listing(&self, id: StageId) -> Option<StageListing> {
         let inventory = self.inventory();
@@ -261,7 +253,7 @@ impl Shop {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
-    use crate::domain::{Order, StageId};
+    use crate::domain::{Order, StageId, Yen};
     use crate::store::JsonStore;
 
     fn open(dir: &std::path::Path, seed: impl FnOnce() -> Festival) -> Arc<Shop> {

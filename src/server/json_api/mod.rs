@@ -15,7 +15,7 @@
 //! Handlers take what they need from the [`AppState`] (`State<Arc<Shop>>`,
 //! `State<Arc<Auth>>`). Refusals come from the one refusal table
 //! ([`crate::refusal`]); the error answers every operation shares (400, 401,
-//! 413, 415) are declared once, by [`CommonErrors`].
+//! 413, 415) are declared once, by `CommonErrors`.
 
 pub mod accounts;
 pub mod caller;
