@@ -109,6 +109,21 @@ pub enum Message {
     },
     ShopUnavailable,
     // Requests, whatever their path.
+    NotJson,
+    EmptyBody,
+    NotAnObject,
+    BadJson {
+        detail: String,
+    },
+    BodyDoesNotFit {
+        detail: String,
+    },
+    QueryDoesNotFit {
+        detail: String,
+    },
+    Unreadable {
+        detail: String,
+    },
     BodyTooLarge {
         limit_bytes: usize,
     },
@@ -242,6 +257,13 @@ fn english(message: &Message) -> String {
         ShopUnavailable => {
             "the shop is not available right now, please try again in a moment".into()
         }
+        NotJson => "send the request body as JSON, with `Content-Type: application/json`".into(),
+        EmptyBody => "the request body is empty; send a JSON object".into(),
+        NotAnObject => "the request body must be a JSON object".into(),
+        BadJson { detail } => format!("the request body is not valid JSON: {detail}"),
+        BodyDoesNotFit { detail } => format!("the request body does not fit: {detail}"),
+        QueryDoesNotFit { detail } => format!("the query string does not fit: {detail}"),
+        Unreadable { detail } => format!("the request body could not be read: {detail}"),
         BodyTooLarge { limit_bytes } => format!(
             "the request body is larger than the server accepts ({} KiB)",
             limit_bytes / 1024

@@ -1,7 +1,9 @@
 //! The JSON API's one error type, [`ApiError`]: every failure answers
-//! `{"error": "<sentence>"}` with the status that fits. Refusals of the
-//! layers below ([`AuthError`], [`ShopError`]) come through the one refusal
-//! table ([`Refusal`]); rejected JSON is reworded here, at the edge.
+//! `{"error": "<sentence>"}` with the status that fits. Every one is made
+//! from a [`Refusal`]: those of the layers below ([`AuthError`],
+//! [`ShopError`]) through the one refusal table, and a request the API
+//! cannot read (its body, its query) here, at the edge, as a message with
+//! serde's detail.
 
 use crate::messages::{Lang, Message};
 use crate::refusal::Refusal;
@@ -15,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::fmt::Display;
 
 /// The body of every error answer.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -34,29 +35,9 @@ pub struct ApiError {
     retry_after_secs: Option<u64>,
 }
 
-impl ApiError {
-    pub fn new(status: StatusCode, message: impl Display) -> Self {
-        ApiError {
-            status,
-            message: message.to_string(),
-            retry_after_secs: None,
-        }
-    }
-
-    fn not_json() -> Self {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the request body as JSON, with `Content-Type: application/json`",
-        )
-    }
-
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    pub fn message(&self) -> &str {
-        &self.message
-    }
+/// A refusal of the request itself (its body or query), with its status.
+fn refused(status: StatusCode, message: Message) -> ApiError {
+    Refusal::new(status, message).into()
 }
 
 impl IntoResponse for ApiError {
@@ -110,21 +91,31 @@ impl From<AuthError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => reworded(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &e.body_text(),
-                "Failed to deserialize the JSON body into the target type: ",
-                "the request body does not fit: ",
-            ),
-            JsonRejection::JsonSyntaxError(e) => reworded(
-                StatusCode::BAD_REQUEST,
-                &e.body_text(),
-                "Failed to parse the request body as JSON: ",
-                "the request body is not valid JSON: ",
-            ),
-            JsonRejection::MissingJsonContentType(_) => ApiError::not_json(),
+            JsonRejection::JsonDataError(e) => {
+                let detail = serde_detail(
+                    &e.body_text(),
+                    "Failed to deserialize the JSON body into the target type: ",
+                );
+                refused(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Message::BodyDoesNotFit { detail },
+                )
+            }
+            JsonRejection::JsonSyntaxError(e) => {
+                let detail =
+                    serde_detail(&e.body_text(), "Failed to parse the request body as JSON: ");
+                refused(StatusCode::BAD_REQUEST, Message::BadJson { detail })
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotJson)
+            }
             JsonRejection::BytesRejection(e) => e.into(),
-            other => ApiError::new(other.status(), other.body_text()),
+            other => refused(
+                other.status(),
+                Message::Unreadable {
+                    detail: other.body_text(),
+                },
+            ),
         }
     }
 }
@@ -139,12 +130,11 @@ impl From<BytesRejection> for ApiError {
                 },
             )
             .into(),
-            status => ApiError::new(
+            status => refused(
                 status,
-                format!(
-                    "the request body could not be read: {}",
-                    rejection.body_text()
-                ),
+                Message::Unreadable {
+                    detail: rejection.body_text(),
+                },
             ),
         }
     }
@@ -152,20 +142,18 @@ impl From<BytesRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        reworded(
-            StatusCode::BAD_REQUEST,
+        let detail = serde_detail(
             &rejection.body_text(),
             "Failed to deserialize query string: ",
-            "the query string does not fit: ",
-        )
+        );
+        refused(StatusCode::BAD_REQUEST, Message::QueryDoesNotFit { detail })
     }
 }
 
-/// An axum rejection's text with its own opening replaced by ours; the rest
-/// (serde's detail: which field, what was expected, where) is kept.
-fn reworded(status: StatusCode, text: &str, axum_opening: &str, opening: &str) -> ApiError {
-    let detail = text.strip_prefix(axum_opening).unwrap_or(text);
-    ApiError::new(status, format!("{opening}{detail}"))
+/// An axum rejection's text without axum's own opening: serde's detail
+/// (which field, what was expected, where), for the message to carry.
+fn serde_detail(text: &str, axum_opening: &str) -> String {
+    text.strip_prefix(axum_opening).unwrap_or(text).to_owned()
 }
 
 /// A JSON request body, like axum's `Json`, whose every rejection is an
@@ -188,21 +176,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             })
             .unwrap_or(false);
         if !is_json {
-            return Err(ApiError::not_json());
+            return Err(refused(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Message::NotJson,
+            ));
         }
         let bytes = axum::body::Bytes::from_request(request, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "the request body is empty; send a JSON object",
-            ));
+            return Err(refused(StatusCode::BAD_REQUEST, Message::EmptyBody));
         }
         let body = Json::<T>::from_bytes(&bytes)?.0;
         // serde would also read a struct from an array of its fields.
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(ApiError::new(
+            return Err(refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "the request body must be a JSON object",
+                Message::NotAnObject,
             ));
         }
         Ok(JsonBody(body))
