@@ -42,7 +42,7 @@ pub fn SiteHeader() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match fan.await.ok().flatten() {
                                 Some(name) => view! {
-                                    <A href="/my-tickets" attr:class=link>"My tickets"</A>
+                                    <A href=routes::MY_TICKETS attr:class=link>"My tickets"</A>
                                     <span class="max-w-[10rem] truncate text-sm text-slate-400" data-fan=name.clone()>{name.clone()}</span>
                                     <ActionForm action=sign_out>
                                         <button type="submit" class="rounded-full border border-white/20 px-3 py-1 text-sm font-medium text-slate-200 hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">

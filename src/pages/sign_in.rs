@@ -21,7 +21,7 @@ pub fn SignInPage() -> impl IntoView {
         <AccountLayout
             title="Sign in"
             intro="Welcome back. Sign in to buy tickets and to see yours."
-            other_page="/sign-up"
+            other_page=crate::routes::SIGN_UP
             other_text="New to tiket? Create an account"
             form
         />

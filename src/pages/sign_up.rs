@@ -23,7 +23,7 @@ pub fn SignUpPage() -> impl IntoView {
         <AccountLayout
             title="Create an account"
             intro="One account holds your tickets for every stage."
-            other_page="/sign-in"
+            other_page=crate::routes::SIGN_IN
             other_text="Already have an account? Sign in"
             form
         />

@@ -114,7 +114,7 @@ fn BuyPanel(
             <p class="mt-3 text-slate-300">
                 {format!("You hold {} tickets for this stage, the most one fan may hold.", info.held)}
             </p>
-            <A href="/my-tickets" attr:class="mt-5 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300">"See my tickets"</A>
+            <A href=routes::MY_TICKETS attr:class="mt-5 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300">"See my tickets"</A>
         }
         .into_any();
     }

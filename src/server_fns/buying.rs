@@ -101,6 +101,13 @@ mod tests {
     use crate::domain::{BuyError, StageId};
     use crate::refusal::Refusal;
 
+    /// The path the timeout leaves alone for buys is this function's real path.
+    #[test]
+    fn the_buy_form_posts_where_the_timeout_leaves_it_alone() {
+        use leptos::server_fn::ServerFn;
+        assert_eq!(super::BuyTickets::PATH, crate::routes::BUY_SERVER_FN);
+    }
+
     /// A buy rule's refusal as the stage page says it (`None` for one that
     /// names no stage): through the refusal table, as the server function does.
     fn naming_the_stage(refusal: &BuyError, name: &str) -> Option<String> {

@@ -170,11 +170,6 @@ impl Shop {
         self.clock.now()
     }
 
-    /// The shop's clock, for the parts of the server that keep time with it.
-    pub fn clock(&self) -> &SharedClock {
-        &self.clock
-    }
-
     /// Every stage with its remaining stock.
     pub fn listing(&self) -> FestivalListing {
         self.inventory().listing()
