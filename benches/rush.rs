@@ -271,6 +271,8 @@ impl Server {
             .arg(addr.to_string())
             .arg("--data-dir")
             .arg(data_dir)
+            // Every simulated fan connects from 127.0.0.1: one "client".
+            .args(["--max-connections-per-client", "20000"])
             .args(flags)
             // Leptos.toml is read from the working directory.
             .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -115,8 +115,10 @@ async fn serve(folder: &std::path::Path, hash_workers: usize) -> String {
     .expect("a shop");
     let auth_options = AuthOptions {
         hash_workers,
-        // The storm must hash every time, not be turned away by the limit.
+        // The storm must hash every time, not be turned away by the limit
+        // or by the bounded queue.
         sign_in_burst: u32::MAX,
+        sign_in_queue: STORM,
         ..AuthOptions::default()
     };
     let shop = Arc::new(shop);

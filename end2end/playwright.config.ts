@@ -52,6 +52,8 @@ export default defineConfig({
       // `make test-e2e` passes the build's site folder; Leptos.toml's default otherwise.
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "target/site",
       TIKET_DATA_DIR: process.env.TIKET_E2E_DATA_DIR,
+      // Every test fan signs up from 127.0.0.1: one client address.
+      TIKET_SIGN_UPS_PER_CLIENT_PER_HOUR: "1000000",
       RUST_LOG: "warn",
     },
   },

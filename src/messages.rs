@@ -71,9 +71,7 @@ pub enum Message {
         quantity: u32,
     },
     BadOrderKey,
-    NotSaved {
-        detail: String,
-    },
+    NotSaved,
     Closing,
     Interrupted,
     // Accounts and sessions.
@@ -86,6 +84,13 @@ pub enum Message {
     TooManyAttempts {
         retry_after_secs: u64,
     },
+    SignInBusy {
+        retry_after_secs: u64,
+    },
+    TooManySignUps {
+        retry_after_secs: u64,
+        from_client: bool,
+    },
     NotSignedIn,
     BadAuthorization,
     Session(SessionError),
@@ -93,9 +98,7 @@ pub enum Message {
         signed_in_as: String,
         named: String,
     },
-    CannotCheckPassword {
-        detail: String,
-    },
+    CannotCheckPassword,
     // Forms (the pages' server functions).
     NoSuchStage {
         typed: String,
@@ -131,6 +134,9 @@ pub enum Message {
         limit: std::time::Duration,
     },
     Failed,
+    CrossSite,
+    NotAForm,
+    TooManyLiveStreams,
     NoEndpoint {
         path: String,
     },
@@ -222,9 +228,9 @@ fn english(message: &Message) -> String {
             "the Idempotency-Key header is not acceptable: {}",
             crate::domain::OrderKeyError
         ),
-        NotSaved { detail } => format!(
-            "your request could not be saved ({detail}); check your tickets before buying again"
-        ),
+        NotSaved => {
+            "your request could not be saved; check your tickets before buying again".into()
+        }
         Closing => "the shop is closing; try again in a moment".into(),
         Interrupted => "your order was interrupted; check your tickets before buying again".into(),
         BadName(error) => error.to_string(),
@@ -233,6 +239,21 @@ fn english(message: &Message) -> String {
         WrongCredentials => "the user name or the password is wrong".into(),
         TooManyAttempts { retry_after_secs } => format!(
             "too many sign-in attempts for this name; try again in {retry_after_secs} seconds"
+        ),
+        SignInBusy { retry_after_secs } => format!(
+            "many fans are signing in right now; try again in {retry_after_secs} seconds"
+        ),
+        TooManySignUps {
+            retry_after_secs,
+            from_client: true,
+        } => format!(
+            "too many accounts were opened from your network just now; try again in {retry_after_secs} seconds"
+        ),
+        TooManySignUps {
+            retry_after_secs,
+            from_client: false,
+        } => format!(
+            "many fans are signing up right now; try again in {retry_after_secs} seconds"
         ),
         NotSignedIn => {
             "sign in first: send `Authorization: Bearer <token>` or the session cookie".into()
@@ -245,9 +266,7 @@ fn english(message: &Message) -> String {
         } => format!(
             "you are signed in as {signed_in_as:?} and can only act for yourself, not for {named:?}"
         ),
-        CannotCheckPassword { detail } => {
-            format!("the password could not be checked ({detail}); try again")
-        }
+        CannotCheckPassword => "the password could not be checked; try again".into(),
         NoSuchStage { typed } => format!("There is no stage {typed:?}."),
         NotOnTheProgramme { stage } => format!("The festival has no stage {stage}."),
         SignInToBuy => "Sign in to buy tickets; your session may have ended.".into(),
@@ -272,6 +291,9 @@ fn english(message: &Message) -> String {
             format!("the server did not answer within {limit:?}; try again in a moment")
         }
         Failed => "the server failed to answer this request; the failure is logged".into(),
+        CrossSite => "this request came from another site; tiket only takes its own pages' forms and requests signed with a bearer token".into(),
+        NotAForm => "this form must be sent as application/x-www-form-urlencoded, as tiket's pages send it".into(),
+        TooManyLiveStreams => "too many live stock streams are open; the page tries again by itself".into(),
         NoEndpoint { path } => format!("there is no API endpoint at {path}"),
         MethodNotAllowed { method, path } => format!("{method} is not allowed on {path}"),
     }

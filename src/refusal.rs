@@ -163,9 +163,11 @@ impl From<ShopError> for Refusal {
             }
             // Two sessions with one token of 256 random bits: a bug, not a fan's doing.
             ShopError::Account(AccountError::DuplicateSession) => failed(Message::Failed),
-            ShopError::NotSaved(error) => failed(Message::NotSaved {
-                detail: error.to_string(),
-            }),
+            // The detail names files: for the log, never for the answer.
+            ShopError::NotSaved(error) => {
+                tracing::error!("a change could not be saved: {error}");
+                failed(Message::NotSaved)
+            }
             ShopError::Interrupted => failed(Message::Interrupted),
         }
     }
@@ -194,10 +196,29 @@ impl From<AuthError> for Refusal {
             AuthError::NotSignedIn => unauthorized(Message::NotSignedIn),
             AuthError::BadAuthorization => unauthorized(Message::BadAuthorization),
             AuthError::Session(error) => unauthorized(Message::Session(error)),
-            AuthError::Hashing(detail) => Refusal::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Message::CannotCheckPassword { detail },
-            ),
+            AuthError::Busy { retry_after_secs } => Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Message::SignInBusy { retry_after_secs },
+            )
+            .retry_after(retry_after_secs),
+            AuthError::TooManySignUps {
+                retry_after_secs,
+                from_client,
+            } => Refusal::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Message::TooManySignUps {
+                    retry_after_secs,
+                    from_client,
+                },
+            )
+            .retry_after(retry_after_secs),
+            AuthError::Hashing(detail) => {
+                tracing::error!("a password could not be checked: {detail}");
+                Refusal::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Message::CannotCheckPassword,
+                )
+            }
         }
     }
 }
@@ -205,6 +226,24 @@ impl From<AuthError> for Refusal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed write's detail names files: it goes to the log, never into
+    /// the answer.
+    #[test]
+    fn a_failed_write_shows_no_file_paths() {
+        let error = crate::store::CommitError::Write(std::sync::Arc::new(
+            crate::store::StoreError::Write {
+                path: "/srv/tiket/data/journal.jsonl".into(),
+                source: std::io::Error::other("No space left on device"),
+            },
+        ));
+        let refusal = Refusal::from(ShopError::NotSaved(error));
+        assert_eq!(refusal.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let sentence = refusal.sentence(Lang::default());
+        assert!(!sentence.contains('/'), "{sentence}");
+        let hashing = Refusal::from(AuthError::Hashing("/home/x/src/auth.rs:12 panicked".into()));
+        assert!(!hashing.sentence(Lang::default()).contains('/'));
+    }
     use crate::domain::StageId;
 
     #[test]

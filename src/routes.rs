@@ -5,6 +5,9 @@
 /// Where the server streams live stock levels (server-sent events).
 pub const STOCK_EVENTS: &str = "/events/stock";
 
+/// Where the pages' server functions are (`#[server(prefix = "/api/fn")]`).
+pub const SERVER_FN_PREFIX: &str = "/api/fn/";
+
 /// The buy form's server function.
 pub const BUY_SERVER_FN: &str = "/api/fn/buy_tickets";
 

@@ -52,20 +52,37 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // A refusal becomes a status and a message key.
     ("refusal", &["domain", "shop", "server::auth", "messages", "forms", "routes"]),
     // Sign-up, sign-in, sessions.
-    ("server::auth", &["domain", "shop", "clock"]),
+    ("server::auth", &["domain", "shop", "clock", "server::device", "server::password_queue"]),
+    // Browsers' signed device cookies (who signed in here before).
+    ("server::device", &[]),
+    // The bounded lanes where password checks wait for a thread.
+    ("server::password_queue", &[]),
+    // Whose request: the socket's peer, or X-Forwarded-For from a trusted proxy.
+    ("server::client_addr", &[]),
+    // Accepting connections: header timeout, caps per client and in all.
+    ("server::connections", &["server::client_addr"]),
     // The state every handler shares.
-    ("server::state", &["shop", "server::auth", "clock", "domain"]),
+    ("server::state", &["shop", "server::auth", "clock", "domain", "server::connections",
+                        "server::stock_events"]),
     // `tiket serve`'s flags and environment.
-    ("server::config", &["shop", "server::auth", "store", "clock", "domain"]),
+    ("server::config", &["shop", "server::auth", "store", "clock", "domain", "server::client_addr",
+                         "server::connections"]),
+    // Cross-site requests refused.
+    ("server::same_origin", &["routes", "messages", "server::fallbacks"]),
+    // Browser protections on every answer (CSP, nosniff, no-store).
+    ("server::security_headers", &["routes", "messages", "server::fallbacks"]),
     // What wraps every request: ids, logs, compression, limits.
-    ("server::layers", &["routes", "messages", "refusal", "server::fallbacks"]),
+    ("server::layers", &["routes", "messages", "refusal", "server::fallbacks", "server::same_origin",
+                         "server::security_headers"]),
     // Answers for what no route answers (404 under /api, 405), in the shape a path calls for.
     ("server::fallbacks", &["routes", "messages"]),
     // Live stock as server-sent events.
-    ("server::stock_events", &["domain", "shop", "routes", "server::state"]),
+    ("server::stock_events", &["domain", "shop", "routes", "server::state", "messages",
+                               "server::fallbacks"]),
     // The JSON API: the shop's operations over HTTP.
     ("server::json_api", &["domain", "shop", "store", "clock", "routes", "refusal", "messages",
-                           "server::auth", "server::state", "server::layers", "server::fallbacks"]),
+                           "server::auth", "server::state", "server::layers", "server::fallbacks",
+                           "server::client_addr", "server::same_origin"]),
     // Puts pages, JSON API and static files together (of `app`: the HTML shell and root component).
     ("server::router", &["app", "server::json_api", "server::stock_events", "server::layers", "server::fallbacks",
                          "server::state", "server::auth", "routes", "refusal", "messages", "shop",
@@ -73,7 +90,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Start-up: wires every server part to the store and the shop.
     ("server", &["server::*", "store", "shop", "domain", "clock", "import"]),
     // Server functions the pages call: the same shop and auth as the JSON API.
-    ("server_fns", &["domain", "shop", "server::auth", "server::state", "refusal", "messages",
+    ("server_fns", &["domain", "shop", "server::auth", "server::state", "server::client_addr", "refusal", "messages",
                      "forms", "routes", "when", "clock"]),
     // The root component and the HTML shell.
     ("app", &["pages", "components", "server_fns", "forms", "routes", "messages"]),

@@ -5,6 +5,8 @@
 
 use crate::domain::BuyLimits;
 use crate::server::auth::AuthOptions;
+use crate::server::client_addr::ClientAddrs;
+use crate::server::connections::ConnectionLimits;
 use crate::shop::ShopOptions;
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, FromArgMatches, ValueEnum};
@@ -57,6 +59,45 @@ pub struct ServeArgs {
     /// tiket over HTTPS (directly or through a proxy), as in production.
     #[arg(long, env = "TIKET_SECURE_COOKIE", value_parser = clap::builder::BoolishValueParser::new())]
     pub secure_cookie: bool,
+    /// Sign-ins waiting for a password check beyond which new ones are
+    /// answered 503 at once. [default: 32 per hash worker]
+    #[arg(long, value_name = "N", env = "TIKET_SIGN_IN_QUEUE",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub sign_in_queue: Option<u32>,
+    /// Accounts one client address may open in an hour (a fifth of them at once).
+    #[arg(long, value_name = "N", env = "TIKET_SIGN_UPS_PER_CLIENT_PER_HOUR", default_value_t = AuthOptions::default().sign_ups_per_client_per_hour,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub sign_ups_per_client_per_hour: u32,
+    /// Accounts opened per second in all (a hundred seconds' worth at once).
+    #[arg(long, value_name = "N", env = "TIKET_SIGN_UPS_PER_SECOND", default_value_t = AuthOptions::default().sign_ups_per_second,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub sign_ups_per_second: u32,
+    /// Seconds a client has to send a request's header; also the longest a
+    /// kept-alive connection may idle.
+    #[arg(long, value_name = "SECS", env = "TIKET_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_timeout: u64,
+    /// Connections open at once in all (kept under the open-file limit).
+    #[arg(long, value_name = "N", env = "TIKET_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().total as u32,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub max_connections: u32,
+    /// Connections open at once from one client address.
+    #[arg(long, value_name = "N", env = "TIKET_MAX_CONNECTIONS_PER_CLIENT", default_value_t = ConnectionLimits::default().per_client as u32,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub max_connections_per_client: u32,
+    /// Live stock streams open at once (each holds a connection).
+    #[arg(long, value_name = "N", env = "TIKET_MAX_LIVE_STREAMS", default_value_t = ConnectionLimits::default().live_streams as u32,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub max_live_streams: u32,
+    /// Proxies in front of tiket whose X-Forwarded-For names the client:
+    /// comma-separated addresses or networks, like 10.0.0.0/8,::1.
+    #[arg(
+        long,
+        value_name = "LIST",
+        env = "TIKET_TRUSTED_PROXIES",
+        default_value = ""
+    )]
+    pub trusted_proxies: ClientAddrs,
 }
 
 /// How log lines are written.
@@ -76,6 +117,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub shop: ShopOptions,
     pub auth: AuthOptions,
+    pub connections: ConnectionLimits,
+    pub clients: ClientAddrs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,13 +164,29 @@ impl ServeArgs {
             hash_workers: self
                 .hash_workers
                 .map_or(defaults.hash_workers, |n| n as usize),
+            sign_ups_per_client_per_hour: self.sign_ups_per_client_per_hour,
+            sign_ups_per_second: self.sign_ups_per_second,
             ..defaults
+        };
+        let auth = AuthOptions {
+            sign_in_queue: self
+                .sign_in_queue
+                .map_or(32 * auth.hash_workers, |n| n as usize),
+            ..auth
+        };
+        let connections = ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_timeout),
+            total: self.max_connections as usize,
+            per_client: self.max_connections_per_client as usize,
+            live_streams: self.max_live_streams as usize,
         };
         Ok(Config {
             leptos,
             data_dir: self.data_dir,
             shop,
             auth,
+            connections,
+            clients: self.trusted_proxies,
         })
     }
 }
@@ -231,6 +290,22 @@ mod tests {
             "--hash-workers",
             "3",
             "--secure-cookie",
+            "--sign-in-queue",
+            "9",
+            "--sign-ups-per-client-per-hour",
+            "5000",
+            "--sign-ups-per-second",
+            "7",
+            "--header-timeout",
+            "3",
+            "--max-connections",
+            "100",
+            "--max-connections-per-client",
+            "20",
+            "--max-live-streams",
+            "50",
+            "--trusted-proxies",
+            "10.0.0.0/8,::1",
         ])
         .unwrap();
         assert_eq!(args.log_format, LogFormat::Json);
@@ -244,9 +319,27 @@ mod tests {
         assert_eq!(config.auth.session_lifetime, time::Duration::days(7));
         assert_eq!(config.auth.hash_workers, 3);
         assert!(config.auth.secure_cookie);
+        assert_eq!(config.auth.sign_in_queue, 9);
+        assert_eq!(config.auth.sign_ups_per_client_per_hour, 5000);
+        assert_eq!(config.auth.sign_ups_per_second, 7);
+        assert_eq!(
+            config.connections,
+            ConnectionLimits {
+                header_read_timeout: std::time::Duration::from_secs(3),
+                total: 100,
+                per_client: 20,
+                live_streams: 50,
+            }
+        );
+        assert!(config.clients.is_trusted_proxy("10.9.8.7".parse().unwrap()));
+        assert!(config.clients.is_trusted_proxy("::1".parse().unwrap()));
+        assert!(!config.clients.is_trusted_proxy("11.0.0.1".parse().unwrap()));
         let defaults = parse(&[]).unwrap().into_config().unwrap();
         assert!(!defaults.auth.secure_cookie);
         assert_eq!(defaults.auth.session_lifetime, time::Duration::days(30));
+        assert_eq!(defaults.auth.sign_in_queue, 32 * defaults.auth.hash_workers);
+        assert_eq!(defaults.connections, ConnectionLimits::default());
+        assert_eq!(defaults.clients, ClientAddrs::default());
     }
 
     #[test]
@@ -262,6 +355,10 @@ mod tests {
             ("--session-days", "0"),
             ("--session-days", "366"),
             ("--hash-workers", "0"),
+            ("--header-timeout", "0"),
+            ("--max-connections", "0"),
+            ("--sign-ups-per-second", "0"),
+            ("--trusted-proxies", "proxy.local"),
         ] {
             let error = parse(&[&format!("{flag}={value}")])
                 .expect_err("refused")

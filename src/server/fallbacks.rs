@@ -19,6 +19,19 @@ pub fn error_answer(status: StatusCode, message: &Message, path: &str) -> Respon
     }
 }
 
+/// Marks a response a layer made (not a handler), with what it says.
+#[derive(Clone)]
+pub struct LayerError(pub Message);
+
+/// A layer's plain-text error, marked so the layers can turn it into JSON
+/// under `/api`.
+pub fn layer_error(status: StatusCode, message: Message) -> Response {
+    let sentence = messages::sentence(&message, Lang::default());
+    let mut response = (status, sentence).into_response();
+    response.extensions_mut().insert(LayerError(message));
+    response
+}
+
 /// Unknown `/api` paths answer JSON, as every API error does.
 pub async fn api_not_found(uri: Uri) -> Response {
     let path = uri.path();

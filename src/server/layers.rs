@@ -2,33 +2,40 @@
 //! ([`with_layers`]). From the outside in:
 //!
 //! 1. **request id**: each request gets an `x-request-id` (a UUID, or the one a
-//!    proxy in front already set), and the response carries it back;
+//!    proxy in front already set if it is short and plain), and the response
+//!    carries it back;
 //! 2. **trace**: one span per request with its id, method and path, so every
 //!    log line written while answering it carries the id, and one `info` line
 //!    when it is answered (status and latency);
 //! 3. **compression**: gzip or brotli, as the browser accepts, for responses
 //!    not already compressed (static files are sent precompressed, as their
 //!    `.br`/`.gz` files) and not images or event streams;
-//! 4. **JSON errors under `/api`**: the error responses the layers below make
+//! 4. **security headers** ([`security_headers`](super::security_headers)):
+//!    the content security policy, nosniff, frame and referrer policies, and
+//!    `Cache-Control: no-store` on whatever carries a session or tickets;
+//! 5. **JSON errors under `/api`**: the error responses the layers below make
 //!    are `{"error": "<sentence>"}` for `/api/…` paths, plain text elsewhere;
-//! 5. **panics**: a handler that panics answers 500 instead of dropping the
+//! 6. **panics**: a handler that panics answers 500 instead of dropping the
 //!    connection, and the panic is logged;
-//! 6. **body limit**: request bodies over [`BODY_LIMIT`] answer 413 (the JSON
+//! 7. **body limit**: request bodies over [`BODY_LIMIT`] answer 413 (the JSON
 //!    API takes at most [`API_BODY_LIMIT`]; both say so in one sentence);
-//! 7. **timeout** (tower-http's): an ordinary request not answered within
+//! 8. **cross-site requests** ([`same_origin`](super::same_origin)): another
+//!    site's page cannot post the pages' forms or use a fan's cookie (403);
+//! 9. **timeout** (tower-http's): an ordinary request not answered within
 //!    30 s answers 503. A buy is routed around it
 //!    ([`routes::WAITING_FOR_A_SALE`]): its answer depends on whether the sale
 //!    became durable, so the shop answers it, never a generic timeout.
 
-use crate::messages::{self, Lang, Message};
+use crate::messages::Message;
 use crate::routes;
-use crate::server::fallbacks::error_answer;
+use crate::server::fallbacks::{error_answer, layer_error, LayerError};
+use crate::server::{same_origin, security_headers};
 use axum::{
     body::Body,
     extract::Request,
     http::{header, StatusCode, Uri},
     middleware,
-    response::{IntoResponse, Response},
+    response::Response,
     Router,
 };
 use std::any::Any;
@@ -66,6 +73,11 @@ pub fn with_layers(app: Router) -> Router {
 /// a fallback. (`Router::layer` would wrap every route in each layer, boxed,
 /// and axum clones a route's whole stack, box by box, for every request.)
 fn layers(app: Router, timeout: Duration) -> Router {
+    let app = Router::new().fallback_service(
+        ServiceBuilder::new()
+            .layer(middleware::from_fn(same_origin::refuse_cross_site))
+            .service(app),
+    );
     let timed = ServiceBuilder::new()
         .map_response(move |response| mark_timeout(response, timeout))
         .layer(TimeoutLayer::with_status_code(
@@ -82,6 +94,7 @@ fn layers(app: Router, timeout: Duration) -> Router {
         .fallback_service(timed);
     // Outermost first: the list in the module comment, read downwards.
     let layered = ServiceBuilder::new()
+        .map_request(security_headers::plain_request_id)
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -92,6 +105,7 @@ fn layers(app: Router, timeout: Duration) -> Router {
         // Brotli's default (quality 11) is meant for files compressed once;
         // 4 is quick enough for every response and still much smaller.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(middleware::from_fn(security_headers::secure_headers))
         .layer(middleware::map_response(json_under_api))
         .layer(CatchPanicLayer::custom(answer_panic))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -137,18 +151,6 @@ fn answer_panic(panic: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or_else(|| "(no message)".to_string());
     tracing::error!(panic = %message, "a handler panicked; answering 500");
     layer_error(StatusCode::INTERNAL_SERVER_ERROR, Message::Failed)
-}
-
-/// Marks a response one of these layers made, with what it says.
-#[derive(Clone)]
-struct LayerError(Message);
-
-/// A plain-text error, marked so [`json_under_api`] can turn it into JSON.
-fn layer_error(status: StatusCode, message: Message) -> Response {
-    let sentence = messages::sentence(&message, Lang::default());
-    let mut response = (status, sentence).into_response();
-    response.extensions_mut().insert(LayerError(message));
-    response
 }
 
 /// Rewrites the layers' errors as `{"error": "<sentence>"}` under `/api` (and
@@ -307,7 +309,8 @@ mod tests {
     #[tokio::test]
     async fn a_buy_waiting_for_its_sale_is_never_cut_off_by_the_timeout() {
         for path in [routes::API_BUY, routes::BUY_SERVER_FN] {
-            let answer = send(Method::POST, path, Body::empty(), &[]).await;
+            let form = [("content-type", "application/x-www-form-urlencoded")];
+            let answer = send(Method::POST, path, Body::empty(), &form).await;
             assert_eq!(answer.status, StatusCode::OK, "{path}");
             assert_eq!(answer.body, "sold, after a slow disk");
         }

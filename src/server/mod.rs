@@ -10,11 +10,17 @@
 //! signs fans up, in and out for both.
 
 pub mod auth;
+pub mod client_addr;
 pub mod config;
+pub mod connections;
+pub mod device;
 pub mod fallbacks;
 pub mod json_api;
 pub mod layers;
+pub mod password_queue;
 pub mod router;
+pub mod same_origin;
+pub mod security_headers;
 pub mod state;
 pub mod stock_events;
 
@@ -40,8 +46,6 @@ pub enum ServerError {
     Auth(#[from] AuthError),
     #[error("start-up failed: {0}")]
     Startup(#[from] tokio::task::JoinError),
-    #[error("the server stopped: {0}")]
-    Serve(std::io::Error),
 }
 
 /// What an operator can do about a store error at start-up.
@@ -84,28 +88,59 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         .map_err(|source| ServerError::Bind { addr, source })?;
     let shop = Arc::new(shop);
     let auth = Arc::new(Auth::new(shop.clone(), config.auth)?);
+    let limits = connection_limits(config.connections);
     // Turned into routes once, here. Served as a plain `Router`, axum would
     // do this for every connection, cloning every route's layers: 30 KB a
     // connection, 300 MB for a rush of 10,000 fans (the rush benchmark).
-    let state = AppState::new(shop.clone(), auth, config.leptos);
-    let app = router::router(state).with_state(()).into_make_service();
+    let state =
+        AppState::new(shop.clone(), auth, config.leptos).with_live_streams(limits.live_streams);
+    let app = router::router(state).with_state(());
 
     tracing::info!(
         "tiket is serving on http://{addr} with data in {}",
         config.data_dir.display()
     );
     let closing_shop = shop.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            // Live stock streams never end by themselves; end them now.
-            closing_shop.begin_closing();
-        })
-        .await
-        .map_err(ServerError::Serve)?;
+    connections::serve(listener, app, limits, config.clients, async move {
+        shutdown_signal().await;
+        // Live stock streams never end by themselves; end them now.
+        closing_shop.begin_closing();
+    })
+    .await;
     shop.close().await?;
     tracing::info!("tiket stopped; every sale is saved");
     Ok(())
+}
+
+/// The connection caps, fitted under the open-file limit once it is raised
+/// as far as it goes; says so when the limit is what caps them.
+fn connection_limits(wanted: connections::ConnectionLimits) -> connections::ConnectionLimits {
+    let open_files = match connections::raise_open_file_limit() {
+        Ok(limit) => limit,
+        Err(error) => {
+            tracing::warn!("cannot read or raise the open-file limit ({error}); assuming 1024");
+            1_024
+        }
+    };
+    let limits = wanted.fit(open_files);
+    if limits != wanted {
+        tracing::warn!(
+            "the open-file limit is {open_files}, so tiket keeps at most {} connections at once \
+             ({} per client address, {} live stock streams) instead of {}; raise the hard limit \
+             (`ulimit -Hn`, or LimitNOFILE= in a systemd unit) to serve more",
+            limits.total,
+            limits.per_client,
+            limits.live_streams,
+            wanted.total,
+        );
+    } else {
+        tracing::info!(
+            "open-file limit {open_files}: up to {} connections at once, {} per client address",
+            limits.total,
+            limits.per_client
+        );
+    }
+    limits
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

@@ -4,6 +4,8 @@
 //! [`FromRef`], instead of reaching one service through another.
 
 use crate::server::auth::Auth;
+use crate::server::connections::ConnectionLimits;
+use crate::server::stock_events::LiveStreams;
 use crate::shop::Shop;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -14,10 +16,25 @@ pub struct AppState {
     pub shop: Arc<Shop>,
     pub auth: Arc<Auth>,
     pub leptos: LeptosOptions,
+    pub live_streams: LiveStreams,
 }
 
 impl AppState {
     pub fn new(shop: Arc<Shop>, auth: Arc<Auth>, leptos: LeptosOptions) -> Self {
-        AppState { shop, auth, leptos }
+        let live_streams = LiveStreams::new(ConnectionLimits::default().live_streams);
+        AppState {
+            shop,
+            auth,
+            leptos,
+            live_streams,
+        }
+    }
+
+    /// At most `n` live stock streams open at once.
+    pub fn with_live_streams(self, n: usize) -> Self {
+        AppState {
+            live_streams: LiveStreams::new(n),
+            ..self
+        }
     }
 }

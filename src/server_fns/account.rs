@@ -22,7 +22,9 @@ pub async fn take_flash() -> Result<Option<Flash>, Problem> {
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
-    let result = auth.register(&name, &password).await;
+    let result = auth
+        .register(&name, &password, &super::edge::visitor(&auth))
+        .await;
     finish_signing_in(&auth, result, name, &next, crate::routes::SIGN_UP)
 }
 
@@ -30,7 +32,9 @@ pub async fn sign_up(name: String, password: String, next: String) -> Result<(),
 #[server(prefix = "/api/fn", endpoint = "sign_in")]
 pub async fn sign_in(name: String, password: String, next: String) -> Result<(), Problem> {
     let auth = super::edge::auth()?;
-    let result = auth.sign_in(&name, &password).await;
+    let result = auth
+        .sign_in(&name, &password, &super::edge::visitor(&auth))
+        .await;
     finish_signing_in(&auth, result, name, &next, crate::routes::SIGN_IN)
 }
 
@@ -48,6 +52,7 @@ fn finish_signing_in(
     match result {
         Ok(signed_in) => {
             edge::set_cookie(&auth.session_cookie(&signed_in));
+            edge::set_cookie(&auth.device_cookie(&signed_in));
             edge::redirect(next);
             Ok(())
         }
@@ -71,7 +76,7 @@ fn finish_signing_in(
 pub async fn sign_out() -> Result<(), Problem> {
     use super::edge;
     let auth = edge::auth()?;
-    if let Some(token) = edge::session_token() {
+    if let Some(token) = edge::session_token(&auth) {
         // An unknown or expired session is as good as ended.
         if let Err(error) = auth.sign_out(&token).await {
             tracing::debug!("sign-out of an unknown session: {error}");

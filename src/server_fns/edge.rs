@@ -7,7 +7,8 @@ use crate::domain::FanName;
 use crate::forms::{Flash, Problem};
 use crate::messages::{self, capitalised, Lang, Message};
 use crate::refusal::Refusal;
-use crate::server::auth::{self, Auth};
+use crate::server::auth::{Auth, Visitor};
+use crate::server::client_addr::ClientAddr;
 use crate::shop::Shop;
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -41,13 +42,24 @@ fn request_headers() -> HeaderMap {
 }
 
 /// The session token the request carries (cookie or bearer), if any.
-pub fn session_token() -> Option<String> {
-    auth::session_token(&request_headers()).ok()
+pub fn session_token(auth: &Auth) -> Option<String> {
+    auth.session_token(&request_headers()).ok()
 }
 
 /// The fan signed in on this request, if any.
 pub fn signed_in_fan(auth: &Auth) -> Option<FanName> {
-    auth.fan_of(&session_token()?).ok()
+    auth.fan_of(&session_token(auth)?).ok()
+}
+
+/// Who is signing up or in: the client's address and device cookie.
+pub fn visitor(auth: &Auth) -> Visitor {
+    let parts = use_context::<Parts>();
+    let client = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>())
+        .map(|client| client.0);
+    let headers = parts.map(|parts| parts.headers).unwrap_or_default();
+    auth.visitor(&headers, client)
 }
 
 /// Whether the browser posted a plain HTML form (JavaScript off): it asks

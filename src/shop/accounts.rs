@@ -21,7 +21,7 @@ pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Account
             Record::SignedOut { token_hash } => {
                 accounts.close_session(token_hash);
             }
-            Record::Sold { .. } => {}
+            Record::Sold { .. } | Record::SecretMade { .. } => {}
         }
     }
     accounts.forget_expired(now);

@@ -7,7 +7,8 @@
 //! - [`write`]: [`Shop::write`], the one write path every change of state
 //!   takes — lock, change, queue to the journal, release, await durability;
 //! - `keyed`: an order sent again under the same key gets its first answer;
-//! - `accounts`: accounts and sessions.
+//! - `accounts`: accounts and sessions;
+//! - `secrets`: the server's secret keys, made once and kept as records.
 //!
 //! Reads take a lock only to copy what they need, so they never wait for a
 //! disk. Every sale also publishes the new stock levels on a [`watch`]
@@ -17,6 +18,7 @@
 mod accounts;
 pub mod buying;
 mod keyed;
+mod secrets;
 pub mod write;
 
 use crate::clock::{self, SharedClock};
@@ -93,6 +95,7 @@ impl From<CommitError> for ShopError {
 pub struct Shop {
     inventory: Mutex<Inventory>,
     accounts: Mutex<Accounts>,
+    secrets: Mutex<secrets::Secrets>,
     keyed_orders: KeyedOrders,
     admission: Semaphore,
     buy_permits: u32,
@@ -153,6 +156,7 @@ impl Shop {
             closing: CancellationToken::new(),
             inventory: Mutex::new(inventory),
             accounts: Mutex::new(accounts),
+            secrets: Mutex::new(secrets::Secrets::restore(&saved.records)),
             keyed_orders,
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,

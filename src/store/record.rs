@@ -25,6 +25,10 @@ pub enum Record {
     SignedIn { session: Session },
     /// A fan signed out.
     SignedOut { token_hash: TokenHash },
+    /// The server made a secret key for `purpose` (such as signing the
+    /// browsers' device cookies), so every restart, backup and instance
+    /// uses the same one. Never shown to anyone.
+    SecretMade { purpose: String, secret: String },
 }
 
 /// Everything a store holds: the festival and every record since it was set up.
@@ -52,7 +56,7 @@ impl Saved {
                 session.expires_at > now && !signed_out.contains(&session.token_hash)
             }
             Record::SignedOut { .. } => false,
-            Record::Sold { .. } | Record::Registered { .. } => true,
+            Record::Sold { .. } | Record::Registered { .. } | Record::SecretMade { .. } => true,
         });
         self
     }

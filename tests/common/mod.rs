@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 use tiket::domain::{Festival, Stage, StageId, Yen};
+use tiket::server::client_addr::ClientAddrs;
+use tiket::server::connections::{self, ConnectionLimits};
 use tiket::server::{auth::Auth, state::AppState};
 use tiket::shop::Shop;
 use time::macros::datetime;
@@ -58,13 +60,38 @@ pub fn app(shop: Arc<Shop>, auth: Arc<Auth>) -> axum::Router {
     tiket::server::router::router(AppState::new(shop, auth, options))
 }
 
-/// [`app`] served on a free local port; returns its base URL.
+/// [`app`] served on a free local port as the server serves it; returns
+/// its base URL.
 pub async fn serve_locally(shop: Arc<Shop>, auth: Arc<Auth>) -> String {
+    serve_state(
+        AppState::new(shop, auth, site_options()),
+        ConnectionLimits::default(),
+    )
+    .await
+}
+
+/// The app over `state` served on a free local port through the server's
+/// own connection handling, under `limits`; returns its base URL.
+pub async fn serve_state(state: AppState, limits: ConnectionLimits) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
-    let app = app(shop, auth);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let app = tiket::server::router::router(state.with_live_streams(limits.live_streams));
+    tokio::spawn(connections::serve(
+        listener,
+        app,
+        limits,
+        ClientAddrs::default(),
+        std::future::pending(),
+    ));
     base
+}
+
+/// Leptos's options for tests: static files from `target/site`.
+pub fn site_options() -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder()
+        .output_name("tiket")
+        .site_root("target/site")
+        .build()
 }

@@ -1,28 +1,46 @@
 //! `POST /api/register`, `/api/login` and `/api/logout`: signing up, in and
 //! out. Signing up also signs in. The token comes back in the body (for
-//! scripts) and as an HttpOnly cookie (for browsers).
+//! scripts and other sites' front ends) and, to tiket's own pages, as an
+//! HttpOnly cookie with the device cookie beside it. Another site's page is
+//! never given cookies: it could otherwise sign a fan's browser in as
+//! someone else (see `server::same_origin`).
 
 use super::views::{Credentials, SessionView};
 use super::{ApiError, Caller, ErrorBody, JsonBody};
 use crate::server::auth::{Auth, SignedIn};
+use crate::server::client_addr::ClientAddr;
+use crate::server::same_origin::is_cross_site;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 use std::sync::Arc;
 
-fn session_answer(auth: &Auth, status: StatusCode, signed_in: SignedIn) -> impl IntoResponse {
-    let cookie = auth.session_cookie(&signed_in).to_string();
+fn session_answer(
+    auth: &Auth,
+    status: StatusCode,
+    signed_in: SignedIn,
+    headers: &HeaderMap,
+) -> impl IntoResponse {
+    let cookies = match is_cross_site(headers) {
+        true => Vec::new(),
+        false => vec![
+            (
+                header::SET_COOKIE,
+                auth.session_cookie(&signed_in).to_string(),
+            ),
+            (
+                header::SET_COOKIE,
+                auth.device_cookie(&signed_in).to_string(),
+            ),
+        ],
+    };
     let view = SessionView {
         username: signed_in.fan.as_str().to_owned(),
         token: signed_in.token,
         expires_at: signed_in.expires_at,
     };
-    (
-        status,
-        AppendHeaders([(header::SET_COOKIE, cookie)]),
-        Json(view),
-    )
+    (status, AppendHeaders(cookies), Json(view))
 }
 
 /// Opens an account and signs in.
@@ -32,16 +50,26 @@ fn session_answer(auth: &Auth, status: StatusCode, signed_in: SignedIn) -> impl 
         (status = 201, description = "Signed up and signed in", body = SessionView),
         (status = 409, description = "The name is taken", body = ErrorBody),
         (status = 422, description = "A field is missing, unknown or not acceptable (weak password, bad name)", body = ErrorBody),
+        (status = 429, description = "Too many accounts opened from this client or in all; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many password checks are waiting; see Retry-After", body = ErrorBody),
     ))]
 pub async fn register(
     State(auth): State<Arc<Auth>>,
+    client: ClientAddr,
+    headers: HeaderMap,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let visitor = auth.visitor(&headers, Some(client.0));
     let signed_in = auth
-        .register(&credentials.username, &credentials.password)
+        .register(&credentials.username, &credentials.password, &visitor)
         .await?;
     tracing::info!(fan = %signed_in.fan.as_str(), "signed up");
-    Ok(session_answer(&auth, StatusCode::CREATED, signed_in))
+    Ok(session_answer(
+        &auth,
+        StatusCode::CREATED,
+        signed_in,
+        &headers,
+    ))
 }
 
 /// Signs in with a name and password.
@@ -51,16 +79,20 @@ pub async fn register(
         (status = 200, description = "Signed in", body = SessionView),
         (status = 401, description = "The name or the password is wrong (the same answer for both)", body = ErrorBody),
         (status = 422, description = "A field is missing or unknown, or the name or password cannot be one", body = ErrorBody),
-        (status = 429, description = "Too many attempts for this name; see Retry-After", body = ErrorBody),
+        (status = 429, description = "Too many attempts for this name (or this browser); see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many password checks are waiting; see Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
     State(auth): State<Arc<Auth>>,
+    client: ClientAddr,
+    headers: HeaderMap,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let visitor = auth.visitor(&headers, Some(client.0));
     let signed_in = auth
-        .sign_in(&credentials.username, &credentials.password)
+        .sign_in(&credentials.username, &credentials.password, &visitor)
         .await?;
-    Ok(session_answer(&auth, StatusCode::OK, signed_in))
+    Ok(session_answer(&auth, StatusCode::OK, signed_in, &headers))
 }
 
 /// Ends the session the request carries.

@@ -6,7 +6,7 @@ use super::ApiError;
 use crate::domain::FanName;
 use crate::messages::Message;
 use crate::refusal::Refusal;
-use crate::server::auth::{self, Auth};
+use crate::server::auth::Auth;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -42,8 +42,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let token = auth::session_token(&parts.headers)?;
-        let fan = Arc::<Auth>::from_ref(state).fan_of(&token)?;
+        let auth = Arc::<Auth>::from_ref(state);
+        let token = auth.session_token(&parts.headers)?;
+        let fan = auth.fan_of(&token)?;
         Ok(Caller { fan, token })
     }
 }
