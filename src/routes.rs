@@ -99,7 +99,10 @@ pub fn safe_next(next: &str) -> &str {
 /// site by [`safe_next`]'s rule. Always a valid header value.
 #[cfg(not(feature = "hydrate"))]
 pub fn location(path: &str) -> String {
-    match is_a_page_here(path).then(|| as_browsers_read(path)).flatten() {
+    match is_a_page_here(path)
+        .then(|| as_browsers_read(path))
+        .flatten()
+    {
         Some(url) => url[url::Position::BeforePath..].to_owned(),
         None => "/".to_owned(),
     }
@@ -241,7 +244,12 @@ mod tests {
         );
         let form = back_to_form(SIGN_UP, "/my-tickets?q=100%25");
         assert_eq!(location(&form), form);
-        for refused in ["/\u{0B}", "/.//evil.example", "//evil.example", "/api/fn/sign_out"] {
+        for refused in [
+            "/\u{0B}",
+            "/.//evil.example",
+            "//evil.example",
+            "/api/fn/sign_out",
+        ] {
             assert_eq!(location(refused), "/", "{refused:?}");
         }
     }

@@ -183,7 +183,13 @@ const HOSTILE_NEXT: &[&str] = &[
 
 /// Checks that an answer to a sign-up or sign-in redirects to `/` (a
 /// refused `next`), signed in as `name`.
-async fn assert_signed_in_and_home(app: &Router, answer: &Answer, how: Post, name: &str, next: &str) {
+async fn assert_signed_in_and_home(
+    app: &Router,
+    answer: &Answer,
+    how: Post,
+    name: &str,
+    next: &str,
+) {
     let expected_status = match how {
         Post::Plain => StatusCode::FOUND,
         Post::Hydrated => StatusCode::OK,
@@ -211,7 +217,11 @@ fn signing_up_or_in_never_leaves_the_site_nor_fails_whatever_next_holds() {
         for &next in HOSTILE_NEXT {
             for (up, back) in [(Post::Plain, Post::Hydrated), (Post::Hydrated, Post::Plain)] {
                 let name = fresh_name("next");
-                let fields = [("name", name.as_str()), ("password", PASSWORD), ("next", next)];
+                let fields = [
+                    ("name", name.as_str()),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ];
                 let signed_up = post(&app, "sign_up", &fields, up, None).await;
                 assert_signed_in_and_home(&app, &signed_up, up, &name, next).await;
                 let signed_in = post(&app, "sign_in", &fields, back, None).await;
@@ -228,8 +238,17 @@ fn a_refused_sign_up_goes_back_to_the_form_on_this_site_whatever_next_holds() {
         for &next in HOSTILE_NEXT {
             let fields = [("name", "weak"), ("password", "password"), ("next", next)];
             let answer = post(&app, "sign_up", &fields, Post::Plain, None).await;
-            assert_eq!(answer.status, StatusCode::FOUND, "next={next:?}: {}", answer.body);
-            assert_eq!(answer.location(), Some("/sign-up?next=%2F"), "next={next:?}");
+            assert_eq!(
+                answer.status,
+                StatusCode::FOUND,
+                "next={next:?}: {}",
+                answer.body
+            );
+            assert_eq!(
+                answer.location(),
+                Some("/sign-up?next=%2F"),
+                "next={next:?}"
+            );
         }
     });
 }
@@ -258,7 +277,11 @@ fn a_safe_next_is_still_followed() {
         let (app, _) = site();
         let next = "/stages/1?a=1&b=2#top ライブ";
         let name = fresh_name("follow");
-        let fields = [("name", name.as_str()), ("password", PASSWORD), ("next", next)];
+        let fields = [
+            ("name", name.as_str()),
+            ("password", PASSWORD),
+            ("next", next),
+        ];
         let answer = post(&app, "sign_up", &fields, Post::Plain, None).await;
         assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.body);
         // As a browser would write it: percent-encoded, in ASCII.
@@ -279,7 +302,11 @@ fn look_alikes_of_a_taken_name_are_taken_and_invisible_characters_refused() {
         let sign_up = |name: String| {
             let app = app.clone();
             async move {
-                let fields = [("name", name.as_str()), ("password", PASSWORD), ("next", "/")];
+                let fields = [
+                    ("name", name.as_str()),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ];
                 post(&app, "sign_up", &fields, Post::Hydrated, None).await
             }
         };
@@ -292,12 +319,20 @@ fn look_alikes_of_a_taken_name_are_taken_and_invisible_characters_refused() {
             ("JOVAN", StatusCode::CONFLICT, taken),
             ("j\u{43E}van", StatusCode::CONFLICT, taken), // Cyrillic о
             ("J\u{41E}VAN", StatusCode::CONFLICT, taken), // Cyrillic О, upper case
-            ("\u{FF4A}\u{FF4F}\u{FF56}\u{FF41}\u{FF4E}", StatusCode::CONFLICT, taken), // full-width
+            (
+                "\u{FF4A}\u{FF4F}\u{FF56}\u{FF41}\u{FF4E}",
+                StatusCode::CONFLICT,
+                taken,
+            ), // full-width
             ("jovan\u{200B}", StatusCode::UNPROCESSABLE_ENTITY, invisible), // zero-width space
             ("jo\u{AD}van", StatusCode::UNPROCESSABLE_ENTITY, invisible), // soft hyphen
             ("\u{FEFF}jovan", StatusCode::UNPROCESSABLE_ENTITY, invisible), // BOM
             ("\u{202E}navoj", StatusCode::UNPROCESSABLE_ENTITY, invisible), // RTL override
-            ("jo\u{2066}van\u{2069}", StatusCode::UNPROCESSABLE_ENTITY, invisible), // isolates
+            (
+                "jo\u{2066}van\u{2069}",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                invisible,
+            ), // isolates
             ("\u{200B}", StatusCode::UNPROCESSABLE_ENTITY, invisible), // only invisible
         ] {
             let answer = sign_up(name.into()).await;
@@ -313,7 +348,11 @@ fn look_alikes_of_a_taken_name_are_taken_and_invisible_characters_refused() {
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         let answer = sign_up("Kanata".into()).await;
         assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
-        assert!(answer.body.contains(r#"the user name \"Kanata\" is taken"#), "{}", answer.body);
+        assert!(
+            answer.body.contains(r#"user name \"Kanata\" is taken"#),
+            "{}",
+            answer.body
+        );
     });
 }
 
@@ -374,7 +413,11 @@ fn the_buy_form_refuses_a_bad_order_key_and_buys_nothing() {
     run(async {
         let (app, shop) = site();
         let name = fresh_name("keys");
-        let fields = [("name", name.as_str()), ("password", PASSWORD), ("next", "/")];
+        let fields = [
+            ("name", name.as_str()),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ];
         let signed_up = post(&app, "sign_up", &fields, Post::Hydrated, None).await;
         let cookie = signed_up.session_cookie().expect("signed up");
         let long = "k".repeat(129);
@@ -384,7 +427,12 @@ fn the_buy_form_refuses_a_bad_order_key_and_buys_nothing() {
                 let answer = post(&app, "buy_tickets", &fields, how, Some(&cookie)).await;
                 match how {
                     Post::Hydrated => {
-                        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{key:?}: {}", answer.body);
+                        assert_eq!(
+                            answer.status,
+                            StatusCode::BAD_REQUEST,
+                            "{key:?}: {}",
+                            answer.body
+                        );
                         assert!(
                             answer.body.contains("Reload the page"),
                             "{key:?}: {}",
