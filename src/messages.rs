@@ -107,6 +107,8 @@ pub enum Message {
         stage: StageId,
     },
     SignInToBuy,
+    /// The buy form's hidden order key is missing or not one.
+    BadFormOrderKey,
     ChooseQuantity {
         limit: u32,
     },
@@ -270,6 +272,7 @@ fn english(message: &Message) -> String {
         NoSuchStage { typed } => format!("There is no stage {typed:?}."),
         NotOnTheProgramme { stage } => format!("The festival has no stage {stage}."),
         SignInToBuy => "Sign in to buy tickets; your session may have ended.".into(),
+        BadFormOrderKey => "This buy form's order key is missing or was changed, so nothing was bought. Reload the page and try again.".into(),
         ChooseQuantity { limit } => {
             format!("Choose how many tickets: a whole number from 1 to {limit}.")
         }

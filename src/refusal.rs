@@ -151,6 +151,10 @@ impl From<ShopError> for Refusal {
             ShopError::Account(AccountError::NameTaken(name)) => {
                 Refusal::new(StatusCode::CONFLICT, Message::NameTaken { name }).about(Field::Name)
             }
+            ShopError::Account(AccountError::NewName(error)) => {
+                Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, Message::BadName(error))
+                    .about(Field::Name)
+            }
             ShopError::Account(AccountError::UnknownAccount(_)) => {
                 Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongCredentials)
             }

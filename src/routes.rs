@@ -79,17 +79,83 @@ pub fn back_to_form(page: &str, next: &str) -> String {
     format!("{page}?next={next}")
 }
 
-/// Where to go after signing in: a path on this site, or the stage list.
+/// Where to go after signing in: `next` as typed, if a browser reads it as
+/// a page of this site; otherwise the stage list (`/`).
+///
+/// Browsers read a `Location` as a URL (WHATWG): they drop tabs and
+/// newlines anywhere and control characters at either end, resolve `.` and
+/// `..`, and take `//host` or `/\host` as another site. So `next` must be a
+/// path (one `/`, then neither `/` nor `\`), without any control character
+/// (C0, DEL, C1) or backslash, not under the JSON API, and it must stay so
+/// once percent-decoded (as often as it decodes: a link may be encoded more
+/// than once, and something on the way may decode it) and once resolved as a
+/// browser resolves it.
 pub fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains(['\\', '\r', '\n'])
-        && !is_api(next.split(['?', '#']).next().unwrap_or(next));
-    if local {
-        next
-    } else {
-        "/"
+    match is_a_page_here(next) {
+        true => next,
+        false => "/",
     }
+}
+
+/// The `Location` of a redirect to `path`: as a browser would write it
+/// (ASCII only, percent-encoded), or `/` if `path` is not a page of this
+/// site by [`safe_next`]'s rule. Always a valid header value.
+#[cfg(not(feature = "hydrate"))]
+pub fn location(path: &str) -> String {
+    match is_a_page_here(path)
+        .then(|| as_browsers_read(path))
+        .flatten()
+    {
+        Some(url) => url[url::Position::BeforePath..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+/// The site's origin, as far as reading a path goes (any origin would do).
+const SITE: &str = "http://tiket.invalid/";
+
+/// `path` read as a browser reads a link on this site, if it stays here.
+fn as_browsers_read(path: &str) -> Option<url::Url> {
+    let site = url::Url::parse(SITE).ok()?;
+    let url = site.join(path).ok()?;
+    (url.origin() == site.origin()).then_some(url)
+}
+
+/// Decoding more often than this means something is hiding.
+const MOST_DECODINGS: usize = 8;
+
+/// `text` and what it becomes percent-decoded, again and again until it no
+/// longer changes; `None` if it keeps changing.
+fn decodings(text: &str) -> Option<Vec<String>> {
+    let mut all = vec![text.to_owned()];
+    for _ in 0..MOST_DECODINGS {
+        let last = all.last()?;
+        let decoded = percent_encoding::percent_decode_str(last)
+            .decode_utf8_lossy()
+            .into_owned();
+        if &decoded == last {
+            return Some(all);
+        }
+        all.push(decoded);
+    }
+    None
+}
+
+fn is_a_page_here(next: &str) -> bool {
+    let Some(url) = as_browsers_read(next) else {
+        return false;
+    };
+    let (Some(typed), Some(resolved)) = (decodings(next), decodings(url.path())) else {
+        return false;
+    };
+    let local = |text: &String| {
+        text.starts_with('/')
+            && !text.starts_with("//")
+            && !text.contains('\\')
+            && !text.chars().any(char::is_control)
+            && !is_api(text.split(['?', '#']).next().unwrap_or(text))
+    };
+    typed.iter().chain(&resolved).all(local)
 }
 
 #[cfg(test)]
@@ -112,6 +178,98 @@ mod tests {
             "/a\r\nSet-Cookie: x=1",
         ] {
             assert_eq!(safe_next(outside), "/", "{outside:?}");
+        }
+    }
+
+    /// What browsers do with a `Location` (WHATWG URL parsing: tabs and
+    /// newlines removed, a leading `//` or `/\\` names another host) and
+    /// what the header itself cannot carry: none of these may be followed.
+    #[test]
+    fn no_next_leads_off_the_site_or_cannot_be_a_header() {
+        let followed = [
+            // Tabs and newlines, stripped by browsers: `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            "/\t\\evil.example",
+            // Control characters a header cannot carry (or a browser drops).
+            "/\u{0B}",
+            "/\0",
+            "/\u{7F}",
+            "/\u{85}",
+            "/\u{9B}evil",
+            "/stages\u{0C}",
+            // The same, percent-encoded as they would be once more.
+            "/%09/evil.example",
+            "/%0A/evil.example",
+            "/%0b",
+            "/%00",
+            "/%7F",
+            "/%C2%85",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            // Other hosts and schemes.
+            "https:evil.example",
+            "https:/evil.example",
+            "javascript:alert(1)",
+            " //evil.example",
+            "\\evil.example",
+            "/\\/evil.example",
+            // The JSON API, however spelt.
+            "/./api/fn/sign_out",
+            "/stages/../api/fn/sign_out",
+            "/%2e/api/fn/sign_out",
+            "/%61pi/fn/sign_out",
+        ]
+        .into_iter()
+        .filter(|outside| safe_next(outside) != "/")
+        .collect::<Vec<_>>();
+        assert_eq!(followed, [""; 0], "followed off the site or unsendable");
+        for inside in [
+            "/",
+            "/stages/1?a=1&b=2#top ライブ",
+            "/my-tickets?q=100%25",
+            "/stages/2#%E3%83%A9",
+            "/apis",
+        ] {
+            assert_eq!(safe_next(inside), inside, "{inside:?}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_goes_where_a_browser_would_and_in_ascii() {
+        assert_eq!(
+            location("/stages/1?a=1&b=2#top ライブ"),
+            "/stages/1?a=1&b=2#top%20%E3%83%A9%E3%82%A4%E3%83%96"
+        );
+        let form = back_to_form(SIGN_UP, "/my-tickets?q=100%25");
+        assert_eq!(location(&form), form);
+        for refused in [
+            "/\u{0B}",
+            "/.//evil.example",
+            "//evil.example",
+            "/api/fn/sign_out",
+        ] {
+            assert_eq!(location(refused), "/", "{refused:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a link carries: a path on this site, sendable as a header.
+        #[test]
+        fn every_location_is_a_path_here_in_visible_ascii(
+            path in proptest::prop_oneof![".*", "/.*", "/[/\\\\%0-9a-fA-F.\t\n]{0,12}[a-z/]{0,6}"]
+        ) {
+            let location = location(&path);
+            proptest::prop_assert!(location.starts_with('/'), "{location:?}");
+            proptest::prop_assert!(!location.starts_with("//"), "{location:?}");
+            proptest::prop_assert!(location.bytes().all(|b| b.is_ascii_graphic()), "{location:?}");
+            let next = safe_next(&path);
+            proptest::prop_assert!(next == "/" || next == path);
+            proptest::prop_assert!(!next.chars().any(char::is_control), "{next:?}");
         }
     }
 

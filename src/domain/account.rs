@@ -5,7 +5,8 @@
 //! No cryptography lives here: the server hashes passwords and session tokens
 //! and hands this module only the hashes, so the rules stay plain and tested.
 
-use super::FanName;
+use super::look_alike::{check_new_name, LookAlikeKey};
+use super::{FanName, FanNameError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -147,6 +148,9 @@ pub struct Session {
 pub enum AccountError {
     #[error("the user name {0:?} is taken; choose another")]
     NameTaken(String),
+    /// A new name that [`check_new_name`] refuses.
+    #[error("{0}")]
+    NewName(FanNameError),
     #[error("there is no account named {0:?}")]
     UnknownAccount(String),
     #[error("that session is already open")]
@@ -168,6 +172,10 @@ pub struct Accounts {
     by_name: HashMap<FanName, Account>,
     /// Names folded to lower case, so "Pekora" cannot sign up beside "pekora".
     folded_names: HashMap<String, FanName>,
+    /// Names by what they read as, so "Pekora" (with a Cyrillic "е") cannot
+    /// either. Saved names that read alike (from before this rule) share a
+    /// key: the first keeps it, and both keep their accounts.
+    look_alikes: HashMap<LookAlikeKey, FanName>,
     sessions: HashMap<TokenHash, Session>,
 }
 
@@ -176,23 +184,50 @@ impl Accounts {
         self.by_name.get(name)
     }
 
-    /// Whether `name`, or a name differing from it only in case, is taken.
+    /// Whether `name` may be a new account's: it meets the rule for new
+    /// names, and neither it, nor a name differing only in case, nor one
+    /// that reads like it, is taken.
     pub fn check_name_free(&self, name: &FanName) -> Result<(), AccountError> {
-        match self
+        check_new_name(name).map_err(AccountError::NewName)?;
+        let taken = self
             .folded_names
             .contains_key(&name.as_str().to_lowercase())
-        {
+            || self.look_alikes.contains_key(&LookAlikeKey::of(name));
+        match taken {
             true => Err(AccountError::NameTaken(name.as_str().to_owned())),
             false => Ok(()),
         }
     }
 
+    /// Adds a new account (a sign-up), if [`check_name_free`](Self::check_name_free) allows its name.
     pub fn register(&mut self, account: Account) -> Result<(), AccountError> {
         self.check_name_free(&account.name)?;
-        self.folded_names
-            .insert(account.name.as_str().to_lowercase(), account.name.clone());
-        self.by_name.insert(account.name.clone(), account);
+        self.add(account);
         Ok(())
+    }
+
+    /// Adds a saved account, read back at start: only the rule it was saved
+    /// under applies (a name is taken once whatever its case), so names
+    /// saved before the look-alike rule still load.
+    pub fn restore(&mut self, account: Account) -> Result<(), AccountError> {
+        if self
+            .folded_names
+            .contains_key(&account.name.as_str().to_lowercase())
+        {
+            return Err(AccountError::NameTaken(account.name.as_str().to_owned()));
+        }
+        self.add(account);
+        Ok(())
+    }
+
+    fn add(&mut self, account: Account) {
+        let name = &account.name;
+        self.folded_names
+            .insert(name.as_str().to_lowercase(), name.clone());
+        self.look_alikes
+            .entry(LookAlikeKey::of(name))
+            .or_insert_with(|| name.clone());
+        self.by_name.insert(name.clone(), account);
     }
 
     pub fn open_session(&mut self, session: Session) -> Result<(), AccountError> {
@@ -317,6 +352,40 @@ mod tests {
         assert!(accounts.account(&name("pekora")).is_some());
         assert!(accounts.account(&name("Pekora")).is_none());
         assert!(accounts.check_name_free(&name("miko")).is_ok());
+    }
+
+    #[test]
+    fn a_new_name_may_not_read_like_a_taken_one_but_saved_ones_load() {
+        let mut accounts = Accounts::default();
+        accounts.register(account("Jovan")).unwrap();
+        for look_alike in [
+            "j\u{43E}van",
+            "JOVAN",
+            "\u{FF4A}\u{FF4F}\u{FF56}\u{FF41}\u{FF4E}",
+        ] {
+            assert_eq!(
+                accounts.register(account(look_alike)),
+                Err(AccountError::NameTaken(look_alike.into()))
+            );
+        }
+        assert_eq!(
+            accounts.register(account("jovan\u{200B}")),
+            Err(AccountError::NewName(FanNameError::Invisible))
+        );
+        // Saved before the rule: they load, each its own account.
+        for saved in ["j\u{43E}van", "jo\u{200B}van"] {
+            accounts.restore(account(saved)).unwrap();
+            assert!(accounts.account(&name(saved)).is_some(), "{saved:?}");
+        }
+        assert_eq!(
+            accounts.restore(account("JOVAN")),
+            Err(AccountError::NameTaken("JOVAN".into())),
+            "a name is still saved once whatever its case"
+        );
+        assert!(accounts
+            .check_name_free(&name("j\u{3BF}v\u{430}n"))
+            .is_err());
+        assert!(accounts.check_name_free(&name("jovana")).is_ok());
     }
 
     #[test]

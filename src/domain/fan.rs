@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A fan's user name: 1 to [`FanName::MAX_CHARS`] characters, no control
-/// characters, no space at either end. Compared exactly (case matters).
+/// characters, no space at either end. Compared exactly (case matters). A
+/// new name meets a stricter rule too, and may not look like a taken one
+/// ([`look_alike`](super::look_alike)); a saved name is read by this one.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct FanName(String);
@@ -20,6 +22,12 @@ pub enum FanNameError {
     ControlCharacter,
     #[error("the user name starts or ends with a space")]
     SurroundingSpace,
+    /// Refused in new names only ([`check_new_name`](super::look_alike::check_new_name)).
+    #[error("the user name contains an invisible character (such as a zero-width space, a soft hyphen or a text-direction mark)")]
+    Invisible,
+    /// Refused in new names only.
+    #[error("the user name has nothing visible in it")]
+    NothingVisible,
 }
 
 impl FanName {

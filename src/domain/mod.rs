@@ -1,7 +1,8 @@
 //! The festival's domain: stages, fans and their accounts, tickets, orders,
 //! the inventory and the buy rule.
 //!
-//! Plain Rust, serde and time only — no web, UI or file types — so the server
+//! Plain Rust, serde, time and Unicode's tables (`unicode-security`,
+//! `unicode-normalization`) only — no web, UI or file types — so the server
 //! and the browser share these types and their unit tests need nothing else.
 //! Randomness (ticket ids and codes) and the clock come in as arguments, so
 //! every rule is tested deterministically.
@@ -11,7 +12,8 @@
 //! - [`inventory`]: the buy rule ([`Inventory::buy`]) and who holds what;
 //! - [`buy_error`]: why an order was refused;
 //! - [`listing`]: what fans see of stages and stock;
-//! - [`fan`], [`account`], [`ticket`], [`money`]: the rest of the vocabulary.
+//! - [`fan`], [`account`], [`ticket`], [`money`]: the rest of the vocabulary;
+//! - [`look_alike`]: names that read alike, and what a new name must meet.
 
 pub mod account;
 pub mod buy_error;
@@ -19,6 +21,7 @@ pub mod fan;
 pub mod festival;
 pub mod inventory;
 pub mod listing;
+pub mod look_alike;
 pub mod money;
 pub mod order;
 pub mod stage;
@@ -32,6 +35,7 @@ pub use fan::{FanName, FanNameError};
 pub use festival::Festival;
 pub use inventory::{Inventory, RestoreError};
 pub use listing::{FestivalListing, StageListing, StockLevel};
+pub use look_alike::LookAlikeKey;
 pub use money::Yen;
 pub use order::{BuyLimits, Order, OrderKey, OrderKeyError, Sale};
 pub use stage::{SalePhase, Stage, StageError, StageId};

@@ -54,14 +54,23 @@ pub async fn buy_tickets(
             &stage_page,
         ));
     };
-    let key = OrderKey::new(order_key).ok();
+    // The same rule as the JSON API's Idempotency-Key: a form without a
+    // good key could buy twice when sent twice, so it buys nothing.
+    let Ok(key) = OrderKey::new(order_key) else {
+        let refusal = Refusal::new(StatusCode::BAD_REQUEST, Message::BadFormOrderKey);
+        return Err(edge::refuse_form(
+            edge::refused(refusal),
+            typed,
+            &stage_page,
+        ));
+    };
     let order = Order {
         stage,
         fan: fan.clone(),
         quantity,
     };
     let stage_name = shop.stage_listing(stage).map(|listing| listing.stage.name);
-    match shop.buy(order, key).await {
+    match shop.buy(order, Some(key)).await {
         Ok(purchase) => {
             tracing::info!(
                 fan = fan.as_str(),

@@ -115,10 +115,20 @@ pub fn take_flash() -> Option<Flash> {
     serde_json::from_slice(&json).ok()
 }
 
-/// Answers with a redirect to `path` (a real 302 for a plain form post; the
-/// hydrated page follows it itself).
+/// Answers with a redirect to `path`, a page of this site (a real 302 for a
+/// plain form post; the hydrated page follows it itself). Never fails: a
+/// `path` that is not a page here, or cannot be a header, goes to `/`.
 pub fn redirect(path: &str) {
-    leptos_axum::redirect(path);
+    let location = crate::routes::location(path);
+    if location == "/" && path != "/" {
+        tracing::warn!(path = ?path, "a redirect off the site or to no page was sent to / instead");
+    }
+    // `leptos_axum::redirect` panics on a value a header cannot hold;
+    // `location` is ASCII, but the check is cheap and keeps it so.
+    match HeaderValue::from_str(&location) {
+        Ok(_) => leptos_axum::redirect(&location),
+        Err(_) => leptos_axum::redirect("/"),
+    }
 }
 
 /// A refusal as the fan reads it, beside the field it is about, with its

@@ -16,7 +16,8 @@ pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Account
     let mut accounts = Accounts::default();
     for record in records {
         match record {
-            Record::Registered { account } => accounts.register(account.clone())?,
+            // As it was saved: the rules for new names are checked at sign-up.
+            Record::Registered { account } => accounts.restore(account.clone())?,
             Record::SignedIn { session } => accounts.open_session(session.clone())?,
             Record::SignedOut { token_hash } => {
                 accounts.close_session(token_hash);
@@ -34,13 +35,15 @@ impl Shop {
         lock(&self.accounts).account(name).cloned()
     }
 
-    /// Refuses a name that is taken (in any case), before a password is
+    /// Refuses a name that is taken (in any case, or by one that reads
+    /// alike) or not acceptable for a new account, before a password is
     /// hashed for it.
     pub fn check_name_free(&self, name: &FanName) -> Result<(), ShopError> {
         Ok(lock(&self.accounts).check_name_free(name)?)
     }
 
-    /// Adds an account; answers once it is saved.
+    /// Adds a new account, if [`Shop::check_name_free`] allows its name
+    /// (checked again here, under the lock); answers once it is saved.
     pub async fn register(&self, account: Account) -> Result<(), ShopError> {
         self.write(&self.accounts, |accounts| {
             accounts.register(account.clone())?;
