@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tiket::domain::FanName;
-use tiket::server::auth::{Auth, AuthOptions};
+use tiket::server::auth::{Auth, AuthOptions, Visitor};
 use tiket::shop::{Shop, ShopOptions};
 use tiket::store::JsonStore;
 use tower::ServiceExt;
@@ -394,10 +394,15 @@ fn names_saved_before_the_rule_still_load_and_sign_in() {
         .expect("names saved before the rule load");
         let auth = Auth::new(Arc::new(shop), AuthOptions::default()).unwrap();
         for name in saved {
-            let signed_in = auth.sign_in(name, PASSWORD).await.expect(name);
+            let signed_in = auth
+                .sign_in(name, PASSWORD, &Visitor::default())
+                .await
+                .expect(name);
             assert_eq!(signed_in.fan.as_str(), name);
         }
-        let look_alike = auth.register("j\u{43E}v\u{430}n", PASSWORD).await;
+        let look_alike = auth
+            .register("j\u{43E}v\u{430}n", PASSWORD, &Visitor::default())
+            .await;
         assert!(
             matches!(&look_alike, Err(error) if error.to_string().contains("is taken")),
             "{look_alike:?}"

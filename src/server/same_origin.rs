@@ -76,10 +76,24 @@ pub fn refusal(method: &Method, path: &str, headers: &HeaderMap) -> Option<(Stat
     if (server_fn || by_cookie) && is_cross_site(headers) {
         return Some((StatusCode::FORBIDDEN, Message::CrossSite));
     }
-    if server_fn && !is_form(headers) {
+    if server_fn && !is_form(headers) && is_registered_server_fn(path) {
         return Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotAForm));
     }
     None
+}
+
+/// Whether a server function answers at `path` (an unknown one answers 404,
+/// whatever was sent to it).
+fn is_registered_server_fn(path: &str) -> bool {
+    static PATHS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    PATHS
+        .get_or_init(|| {
+            leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, _)| path)
+                .collect()
+        })
+        .contains(path)
 }
 
 /// The layer: answers [`refusal`]'s refusals, passes everything else on.
@@ -166,6 +180,12 @@ mod tests {
             Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, Message::NotAForm))
         );
         assert_eq!(refusal(&Method::GET, path, &headers(&[HOST, evil])), None);
+        let unknown = "/api/fn/no_such_function";
+        assert_eq!(
+            refusal(&post, unknown, &headers(&[HOST])),
+            None,
+            "answered 404"
+        );
     }
 
     #[test]
