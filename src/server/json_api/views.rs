@@ -214,6 +214,18 @@ impl Visitor<'_> for WholeNumber {
         u32::try_from(value).map_err(|_| E::invalid_value(Unexpected::Signed(value), &self))
     }
 
+    /// A whole number written with a point (`2.0`, `2e0`) is still whole, as
+    /// JSON Schema's `integer` says; only a fraction is refused.
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<u32, E> {
+        if value.fract() != 0.0 || !value.is_finite() {
+            return Err(E::invalid_type(Unexpected::Float(value), &self));
+        }
+        match (0.0..=f64::from(u32::MAX)).contains(&value) {
+            // Exact: `value` is whole and within u32.
+            true => Ok(value as u32),
+            false => Err(E::invalid_value(Unexpected::Float(value), &self)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +234,22 @@ mod tests {
 
     fn buy(json: &str) -> Result<BuyRequest, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    /// Found by the contract run: `2.0` is an integer to JSON Schema (and to
+    /// every client generated from the document), so it is one here too.
+    #[test]
+    fn a_whole_number_written_with_a_point_is_whole() {
+        for (json, qty) in [("2.0", 2), ("26.0", 26), ("1e2", 100), ("4.000", 4)] {
+            let order = buy(&format!(r#"{{"stage_id": 1.0, "qty": {json}}}"#)).unwrap();
+            assert_eq!((order.stage_id, order.qty), (1, qty), "{json}");
+        }
+        for json in ["2.5", "-1.0", "4294967296.0", "1e300"] {
+            let error = buy(&format!(r#"{{"stage_id": 1, "qty": {json}}}"#))
+                .map(|_| ())
+                .unwrap_err();
+            assert!(error.contains("expected a whole number of tickets"), "{json}: {error}");
+        }
     }
 
     #[test]
