@@ -121,7 +121,10 @@ fn links() -> Vec<Link> {
             "MyTickets",
             "my_tickets",
             "The buyer's tickets, which now include these",
-            vec![("query.username", json!("$response.body#/tickets/0/username"))],
+            vec![(
+                "query.username",
+                json!("$response.body#/tickets/0/username"),
+            )],
             None,
         ),
     ];
@@ -145,14 +148,19 @@ mod tests {
             .filter_map(|operation| operation["operationId"].as_str())
             .collect();
         for (from, status, name, to, ..) in super::links() {
-            assert!(ids.contains(&to), "{name} leads to {to}, which is not in the document");
+            assert!(
+                ids.contains(&to),
+                "{name} leads to {to}, which is not in the document"
+            );
             let found = document["paths"]
                 .as_object()
                 .unwrap()
                 .values()
                 .flat_map(|item| item.as_object().unwrap().values())
                 .filter(|operation| operation["operationId"] == from)
-                .any(|operation| operation["responses"][status]["links"][name]["operationId"] == to);
+                .any(|operation| {
+                    operation["responses"][status]["links"][name]["operationId"] == to
+                });
             assert!(found, "{name}: no link from {from} {status} to {to}");
         }
     }

@@ -119,14 +119,17 @@ impl utoipa::Modify for CommonErrors {
             }
         };
         for item in openapi.paths.paths.values_mut() {
-            let changes = item.post.is_some();
-            let operations = [&mut item.get, &mut item.post].into_iter().flatten();
-            for operation in operations {
+            let operations = [(&mut item.get, false), (&mut item.post, true)];
+            for (operation, changes) in operations {
+                let Some(operation) = operation else { continue };
                 if operation.request_body.is_some() {
                     add(
                         operation,
                         "400",
-                        error("The body is not valid JSON, or is empty", Message::EmptyBody),
+                        error(
+                            "The body is not valid JSON, or is empty",
+                            Message::EmptyBody,
+                        ),
                     );
                     add(
                         operation,
@@ -156,7 +159,10 @@ impl utoipa::Modify for CommonErrors {
                 }
                 if operation.security.is_some() {
                     let www_authenticate = utoipa::openapi::HeaderBuilder::new()
-                        .schema(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String))
+                        .schema(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::String),
+                        )
                         .description(Some("`Bearer realm=\"tiket\"`"))
                         .build();
                     add(

@@ -14,8 +14,8 @@ use crate::domain::{BuyLimits, FanName, OrderKey, Password};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::OnceLock;
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::Schema;
@@ -163,7 +163,10 @@ fn common_password_pattern() -> String {
     let any_case = |c: char| match cases.get(&c) {
         None => escaped(c),
         Some(others) => {
-            let all: String = std::iter::once(c).chain(others.iter().copied()).map(escaped).collect();
+            let all: String = std::iter::once(c)
+                .chain(others.iter().copied())
+                .map(escaped)
+                .collect();
             format!("[{all}]")
         }
     };
@@ -257,7 +260,10 @@ mod tests {
         assert_eq!(password["maxLength"], Password::MAX_CHARS);
         assert_eq!(json(super::password())["maxLength"], Password::MAX_CHARS);
         let qty = json(quantity());
-        assert_eq!((qty["minimum"].clone(), qty["maximum"].clone()), (1.into(), BuyLimits::MOST_PER_ORDER.into()));
+        assert_eq!(
+            (qty["minimum"].clone(), qty["maximum"].clone()),
+            (1.into(), BuyLimits::MOST_PER_ORDER.into())
+        );
         let key = json(order_key());
         assert_eq!(key["maxLength"], OrderKey::MAX_LEN);
         assert_eq!(key["pattern"], "^[!-~]+$");
@@ -288,7 +294,10 @@ mod tests {
     #[test]
     fn common_passwords_match_in_any_case() {
         let pattern = common_password_pattern();
-        assert!(pattern.starts_with("^(?:[pP][aA][sS][sS][wW][oO][rR][dD]|"), "{pattern}");
+        assert!(
+            pattern.starts_with("^(?:[pP][aA][sS][sS][wW][oO][rR][dD]|"),
+            "{pattern}"
+        );
         // The Kelvin sign lowers to `k`, and the domain would refuse "asdfghjK".
         assert!(pattern.contains("[kK\\u212a]"), "{pattern}");
         assert!(pattern.contains("|12345678|"), "{pattern}");

@@ -248,7 +248,10 @@ mod tests {
             let error = buy(&format!(r#"{{"stage_id": 1, "qty": {json}}}"#))
                 .map(|_| ())
                 .unwrap_err();
-            assert!(error.contains("expected a whole number of tickets"), "{json}: {error}");
+            assert!(
+                error.contains("expected a whole number of tickets"),
+                "{json}: {error}"
+            );
         }
     }
 
