@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush clean
+.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -22,11 +22,17 @@ build: setup
 run: build
 	LEPTOS_SITE_ROOT="$${LEPTOS_SITE_ROOT:-$(SITE_ROOT)}" $(TIKET_BIN)
 
-## Every test: Rust unit and integration tests, then Playwright against the release build.
-test: setup test-rust build test-e2e
+## Every test: Rust unit and integration tests, then the contract run and Playwright against
+## the release build.
+test: setup test-rust build test-contract test-e2e
 
 test-rust:
 	cargo test --features ssr
+
+## The JSON API against its OpenAPI document: openapi-spec-validator and Schemathesis (every
+## check) against the release server on a fresh data folder (scripts/contract-test.sh).
+test-contract:
+	TIKET_BIN="$(abspath $(TIKET_BIN))" scripts/contract-test.sh
 
 test-e2e:
 	cd end2end && npx tsc -p . && \

@@ -65,6 +65,28 @@ if [ ! -x "$chromium_path" ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
 fi
 
+# The contract run's tools (Schemathesis, openapi-spec-validator) from PyPI, exactly as
+# contract/requirements.txt pins them, every file checked against its hash, in a virtual
+# environment of the project's own. A stamp of the requirements skips this when nothing changed.
+contract_venv=contract/.venv
+command -v python3 >/dev/null || die "python3 is missing: install Python 3.11 or newer"
+want=$(sha256sum contract/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$contract_venv/.tiket-requirements.sha256" 2>/dev/null || true)" != "$want" ]; then
+  say "installing the contract run's tools into $contract_venv (pinned, hashes required)"
+  if ! python3 -m venv --clear "$contract_venv" >/dev/null 2>&1; then
+    # Debian ships venv's pip bootstrap apart, in python3-venv.
+    command -v apt-get >/dev/null || die "python3 cannot make a virtual environment: install its venv module"
+    say "installing Debian's python3-venv"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    python3 -m venv --clear "$contract_venv"
+  fi
+  "$contract_venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r contract/requirements.txt
+  echo "$want" > "$contract_venv/.tiket-requirements.sha256"
+fi
+
 say "all tools present ($((SECONDS - started)) s): $(cargo leptos --version), $(wasm-bindgen --version), \
 tailwindcss $(node -p 'require("./node_modules/@tailwindcss/cli/package.json").version'), \
-$("$chromium_path" --version 2>/dev/null | head -n1)"
+$("$chromium_path" --version 2>/dev/null | head -n1), \
+$("$contract_venv/bin/schemathesis" --version 2>/dev/null | tail -n1), \
+openapi-spec-validator $("$contract_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("openapi-spec-validator"))')"

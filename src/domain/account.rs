@@ -72,6 +72,8 @@ const COMMON_PASSWORDS: &[&str] = &[
 impl Password {
     pub const MIN_CHARS: usize = 8;
     pub const MAX_CHARS: usize = 128;
+    /// Passwords refused as too common, in lower case (compared ignoring case).
+    pub const COMMON: &'static [&'static str] = COMMON_PASSWORDS;
 
     /// Checks a password chosen for the account `name`.
     pub fn new(text: impl Into<String>, name: &FanName) -> Result<Self, PasswordError> {

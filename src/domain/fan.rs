@@ -41,13 +41,25 @@ impl FanName {
         if name.chars().count() > Self::MAX_CHARS {
             return Err(FanNameError::TooLong);
         }
-        if name.chars().any(char::is_control) {
+        if !name.chars().all(Self::allows) {
             return Err(FanNameError::ControlCharacter);
         }
-        if name.trim() != name {
+        let ends = [name.chars().next(), name.chars().next_back()];
+        if !ends.into_iter().flatten().all(Self::allows_at_either_end) {
             return Err(FanNameError::SurroundingSpace);
         }
         Ok(FanName(name))
+    }
+
+    /// Whether a name may hold `c` at all: any character but a control
+    /// character. (The JSON API's schema is built from this and the next.)
+    pub fn allows(c: char) -> bool {
+        !c.is_control()
+    }
+
+    /// Whether a name may start or end with `c`: not a space of any kind.
+    pub fn allows_at_either_end(c: char) -> bool {
+        Self::allows(c) && !c.is_whitespace()
     }
 
     pub fn as_str(&self) -> &str {

@@ -34,11 +34,21 @@ pub fn check_new_name(name: &FanName) -> Result<(), FanNameError> {
     if name.chars().any(is_invisible) {
         return Err(FanNameError::Invisible);
     }
-    let visible = |c: char| !c.is_whitespace() && !c.is_control() && !is_combining_mark(c);
-    if !name.chars().any(visible) {
+    if !name.chars().any(is_visible) {
         return Err(FanNameError::NothingVisible);
     }
     Ok(())
+}
+
+/// Whether a new name may hold `c` at all (beyond [`FanName::allows`]).
+pub fn new_name_allows(c: char) -> bool {
+    FanName::allows(c) && !is_invisible(c)
+}
+
+/// Whether `c` shows something by itself: not a space, a control or a
+/// combining mark (a new name needs one such character).
+pub fn is_visible(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !is_combining_mark(c) && !is_invisible(c)
 }
 
 /// Characters a reader cannot see, or that change how the others are shown:

@@ -14,6 +14,14 @@ pub struct BuyLimits {
     pub per_fan: u32,
 }
 
+impl BuyLimits {
+    /// The most any setting may allow in one order: the hard bound a
+    /// quantity is held to, whatever the per-order limit of the day.
+    pub const MOST_PER_ORDER: u32 = 100;
+    /// The most any setting may let one fan hold for one stage.
+    pub const MOST_PER_FAN: u32 = 10_000;
+}
+
 impl Default for BuyLimits {
     fn default() -> Self {
         BuyLimits {
@@ -65,11 +73,16 @@ impl OrderKey {
 
     pub fn new(key: impl Into<String>) -> Result<Self, OrderKeyError> {
         let key = key.into();
-        let visible = key.bytes().all(|b| b.is_ascii_graphic());
+        let visible = key.chars().all(Self::allows);
         match visible && (1..=Self::MAX_LEN).contains(&key.len()) {
             true => Ok(OrderKey(key)),
             false => Err(OrderKeyError),
         }
+    }
+
+    /// Whether a key may hold `c`: visible ASCII, `!` to `~`.
+    pub fn allows(c: char) -> bool {
+        c.is_ascii_graphic()
     }
 
     pub fn as_str(&self) -> &str {

@@ -37,11 +37,11 @@ pub struct ServeArgs {
     pub buy_permits: u32,
     /// Most tickets in one order.
     #[arg(long, value_name = "N", env = "TIKET_PER_ORDER_LIMIT", default_value_t = BuyLimits::default().per_order,
-          value_parser = clap::value_parser!(u32).range(1..=100))]
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(BuyLimits::MOST_PER_ORDER)))]
     pub per_order_limit: u32,
     /// Most tickets one fan may hold for one stage, earlier orders included.
     #[arg(long, value_name = "N", env = "TIKET_PER_FAN_LIMIT", default_value_t = BuyLimits::default().per_fan,
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(BuyLimits::MOST_PER_FAN)))]
     pub per_fan_limit: u32,
     /// How log lines on stderr look (RUST_LOG filters them).
     #[arg(long, value_name = "FORMAT", env = "TIKET_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

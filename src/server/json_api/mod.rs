@@ -10,16 +10,21 @@
 //! - [`accounts`]: register, login, logout;
 //! - [`caller`]: who a request comes from;
 //! - [`views`]: the request and answer bodies;
+//! - [`rules`]: what their fields must be, as JSON Schema, from the domain's constants;
+//! - [`links`]: how one operation's answer feeds the next (OpenAPI links);
 //! - [`error`]: the one error type, and JSON bodies whose every rejection is one.
 //!
 //! Handlers take what they need from the [`AppState`] (`State<Arc<Shop>>`,
 //! `State<Arc<Auth>>`). Refusals come from the one refusal table
-//! ([`crate::refusal`]); the error answers every operation shares (400, 401,
-//! 413, 415) are declared once, by `CommonErrors`.
+//! ([`crate::refusal`]); the error answers every operation of a kind shares
+//! (400, 401, 403, 413, 415, 422, 500, 503) are declared once, by
+//! `CommonErrors`.
 
 pub mod accounts;
 pub mod caller;
 pub mod error;
+pub mod links;
+pub mod rules;
 pub mod tickets;
 pub mod views;
 
@@ -83,45 +88,121 @@ impl utoipa::Modify for SessionSchemes {
     }
 }
 
-/// The error answers every operation of a kind shares, declared once: any
-/// operation that reads a JSON body may answer 400, 413 and 415; any that
-/// needs a session, 401. Each handler declares only its own.
+/// The error answers every operation of a kind shares, declared once, each
+/// with an example in the server's own words: any operation may answer 500
+/// (a bug) and 503 (no answer within the timeout); any that reads a JSON
+/// body, 400, 413, 415 and 422; any that needs a session, 401, and if it
+/// changes something, 403 (the session cookie sent from another site). Each
+/// handler declares only its own, which win.
 struct CommonErrors;
 
 impl utoipa::Modify for CommonErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let error = |description: &str| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    utoipa::openapi::ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
-                )
-                .build()
+        use crate::messages::{sentence, Lang, Message};
+        let said = |description: &str, sentence: &str| {
+            let example = serde_json::json!({ "error": sentence });
+            ResponseBuilder::new().description(description).content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .example(Some(example))
+                    .build(),
+            )
         };
-        let add = |operation: &mut Operation, status: &str, description: &str| {
+        let error = |description: &str, message: Message| {
+            said(description, &sentence(&message, Lang::default()))
+        };
+        let add = |operation: &mut Operation, status: &str, response: ResponseBuilder| {
             let responses = &mut operation.responses.responses;
             if !responses.contains_key(status) {
-                responses.insert(status.to_owned(), error(description).into());
+                responses.insert(status.to_owned(), response.build().into());
             }
         };
         for item in openapi.paths.paths.values_mut() {
-            let operations = [&mut item.get, &mut item.post].into_iter().flatten();
-            for operation in operations {
+            let operations = [(&mut item.get, false), (&mut item.post, true)];
+            for (operation, changes) in operations {
+                let Some(operation) = operation else { continue };
                 if operation.request_body.is_some() {
-                    add(operation, "400", "The body is not valid JSON, or is empty");
-                    add(operation, "413", "The body is too large");
-                    add(operation, "415", "The body is not sent as JSON");
+                    add(
+                        operation,
+                        "400",
+                        error(
+                            "The body is not valid JSON, or is empty",
+                            Message::EmptyBody,
+                        ),
+                    );
+                    add(
+                        operation,
+                        "413",
+                        error(
+                            "The body is too large",
+                            Message::BodyTooLarge {
+                                limit_bytes: API_BODY_LIMIT,
+                            },
+                        ),
+                    );
+                    add(
+                        operation,
+                        "415",
+                        error("The body is not sent as JSON", Message::NotJson),
+                    );
+                    add(
+                        operation,
+                        "422",
+                        error(
+                            "The body is JSON but not this operation's: a field is missing, unknown or of the wrong kind, or it is not an object",
+                            Message::BodyDoesNotFit {
+                                detail: "missing field `password` at line 1 column 22".into(),
+                            },
+                        ),
+                    );
                 }
                 if operation.security.is_some() {
+                    let www_authenticate = utoipa::openapi::HeaderBuilder::new()
+                        .schema(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::String),
+                        )
+                        .description(Some("`Bearer realm=\"tiket\"`"))
+                        .build();
                     add(
                         operation,
                         "401",
-                        "Not signed in, or the session is unknown or expired",
+                        error(
+                            "Not signed in, or the session is unknown, signed out or expired",
+                            Message::NotSignedIn,
+                        )
+                        .header("WWW-Authenticate", www_authenticate),
                     );
+                    if changes {
+                        add(
+                            operation,
+                            "403",
+                            said(
+                                "Sent with the session cookie from a page of another site (a bearer token is never refused so)",
+                                "this request came from another site; sign in on tiket's own pages, or send a bearer token",
+                            ),
+                        );
+                    }
                 }
+                add(
+                    operation,
+                    "500",
+                    error(
+                        "The server failed to answer (a bug; it is logged)",
+                        Message::Failed,
+                    ),
+                );
+                add(
+                    operation,
+                    "503",
+                    error(
+                        "No answer within the server's time limit; try again",
+                        Message::NoAnswerInTime {
+                            limit: crate::server::layers::REQUEST_TIMEOUT,
+                        },
+                    ),
+                );
             }
         }
     }
@@ -142,8 +223,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
 /// The API's routes and their finished OpenAPI document.
 fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, mut document) = api_routes().split_for_parts();
-    // Modifiers run before the routes add their operations; run this one after.
+    // Modifiers run before the routes add their operations; run these after.
     utoipa::Modify::modify(&CommonErrors, &mut document);
+    utoipa::Modify::modify(&links::Links, &mut document);
     (api, document)
 }
 

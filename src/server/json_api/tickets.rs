@@ -2,7 +2,7 @@
 //! what is on sale, what a fan holds, and buying — through the same
 //! [`Shop::buy`] the pages use.
 
-use super::views::{BuyRequest, MyTicketsQuery, PurchaseView, StageView, TicketView};
+use super::views::{BuyHeaders, BuyRequest, MyTicketsQuery, PurchaseView, StageView, TicketView};
 use super::{ApiError, ApiQuery, Caller, ErrorBody, JsonBody};
 use crate::domain::{Order, OrderKey, StageId};
 use crate::messages::Message;
@@ -21,7 +21,11 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 
 /// Every stage, with the tickets left.
 #[utoipa::path(get, path = "/api/stages", tag = "tickets",
-    responses((status = 200, description = "The stages in festival order", body = [StageView])))]
+    responses((status = 200, description = "The stages in festival order", body = [StageView],
+        example = json!([{"stage_id": 1, "stage_name": "Stage 1", "stage_day": 1,
+            "date_open": "2027-03-20T01:00:00Z", "date_start": "2027-03-20T02:30:00Z",
+            "ticket_price": 7950, "ticket_stock": 38, "total_stock": 40,
+            "sale_opens": "2026-11-01T03:00:00Z", "sale_closes": "2027-03-20T01:00:00Z", "on_sale": true}]))))]
 pub async fn stages(State(shop): State<Arc<Shop>>) -> Json<Vec<StageView>> {
     let now = shop.now();
     let listing = shop.listing();
@@ -39,9 +43,13 @@ pub async fn stages(State(shop): State<Arc<Shop>>) -> Json<Vec<StageView>> {
     params(MyTicketsQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The caller's tickets", body = [TicketView]),
-        (status = 400, description = "The query string has unknown parameters", body = ErrorBody),
-        (status = 403, description = "`username` names someone else", body = ErrorBody),
+        (status = 200, description = "The caller's tickets", body = [TicketView],
+            example = json!([{"ticket_id": "0b6d3c6e-8f0a-4c1e-9a51-2f7e4d3b9c10", "stage_id": 1,
+                "timestamp": "2026-11-01T03:00:02Z", "username": "pekora", "code": "K7QX-M2PA"}])),
+        (status = 400, description = "The query string has unknown parameters, or repeats one", body = ErrorBody,
+            example = json!({"error": "the query string does not fit: unknown field `user`, expected `username`"})),
+        (status = 403, description = "`username` names someone else", body = ErrorBody,
+            example = json!({"error": "you are signed in as \"pekora\" and can only act for yourself, not for \"miko\""})),
     ))]
 pub async fn my_tickets(
     State(shop): State<Arc<Shop>>,
@@ -58,17 +66,28 @@ pub async fn my_tickets(
 /// the first answer (with `Idempotent-Replayed: true`) and buys nothing.
 #[utoipa::path(post, path = "/api/buy-tickets", tag = "tickets",
     request_body = BuyRequest,
-    params(("Idempotency-Key" = Option<String>, Header,
-        description = "Names this order (1 to 128 visible ASCII characters, a UUID is a good choice); a retry with the same key and order is answered, not sold, again")),
+    params(BuyHeaders),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 201, description = "Bought and saved", body = PurchaseView),
-        (status = 400, description = "The body is not JSON, or the Idempotency-Key header is not acceptable", body = ErrorBody),
-        (status = 403, description = "`username` names someone else", body = ErrorBody),
-        (status = 404, description = "There is no such stage", body = ErrorBody),
-        (status = 409, description = "Sold out, not enough left, the fan's limit for the stage reached, or the sale is not open", body = ErrorBody),
-        (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is 0 or over the per-order limit, the total cannot be counted, or the key was used for another order", body = ErrorBody),
-        (status = 503, description = "The server is shutting down; try again", body = ErrorBody),
+        (status = 201, description = "Bought and saved (or, for a retried key, the first answer again)", body = PurchaseView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to this key, repeated; nothing more was sold")),
+            example = json!({"tickets": [
+                {"ticket_id": "0b6d3c6e-8f0a-4c1e-9a51-2f7e4d3b9c10", "stage_id": 1, "timestamp": "2026-11-01T03:00:02Z", "username": "pekora", "code": "K7QX-M2PA"},
+                {"ticket_id": "5c2a9e17-3b4d-4f8e-a6c1-7d0e2b9f4a38", "stage_id": 1, "timestamp": "2026-11-01T03:00:02Z", "username": "pekora", "code": "P3HV-9WNE"}],
+                "total_price": 15900})),
+        (status = 400, description = "The body is not JSON or is empty, or the Idempotency-Key header is not acceptable", body = ErrorBody,
+            example = json!({"error": "the Idempotency-Key header is not acceptable: an idempotency key is 1 to 128 visible ASCII characters (a UUID is a good choice)"})),
+        (status = 403, description = "`username` names someone else", body = ErrorBody,
+            example = json!({"error": "you are signed in as \"pekora\" and can only act for yourself, not for \"miko\""})),
+        (status = 404, description = "There is no such stage", body = ErrorBody,
+            example = json!({"error": "there is no stage 9"})),
+        (status = 409, description = "Sold out, not enough left, the fan's limit for the stage reached, or the sale is not open (or already closed)", body = ErrorBody,
+            example = json!({"error": "only 1 tickets are left for stage 1; you asked for 2"})),
+        (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is over the per-order limit of the day, the total cannot be counted, or the key was used for another order", body = ErrorBody,
+            example = json!({"error": "one order can hold at most 4 tickets; you asked for 6"})),
+        (status = 503, description = "The server is shutting down; try again", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again")),
+            example = json!({"error": "the shop is closing; try again in a moment"})),
     ))]
 pub async fn buy_tickets(
     State(shop): State<Arc<Shop>>,

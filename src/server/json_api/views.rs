@@ -2,6 +2,7 @@
 //! replaces (`stage_id`, `ticket_stock`, `username`, …) so its clients keep
 //! working; tiket's own fields come after. Times are RFC 3339.
 
+use super::rules;
 use crate::domain::{StageListing, Ticket};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize};
@@ -112,39 +113,68 @@ pub struct SessionView {
     pub expires_at: OffsetDateTime,
 }
 
-/// A name and a password, to sign up or in.
+/// A name and a password, to sign in.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "pekora", "password": "carrot-rocket-35p"}))]
 pub struct Credentials {
-    /// 1 to 32 characters, no control characters, no space at either end.
-    #[schema(example = "pekora")]
+    #[schema(schema_with = rules::fan_name)]
     pub username: String,
-    /// 8 to 128 characters; not the user name, not a common password.
-    #[schema(example = "carrot-rocket-35p")]
+    #[schema(schema_with = rules::password)]
+    pub password: String,
+}
+
+/// A name and a password, to sign up with.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "pekora", "password": "carrot-rocket-35p"}))]
+pub struct NewAccount {
+    #[schema(schema_with = rules::new_fan_name)]
+    pub username: String,
+    #[schema(schema_with = rules::new_password)]
     pub password: String,
 }
 
 /// An order.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"stage_id": 1, "qty": 2}))]
 pub struct BuyRequest {
     #[serde(deserialize_with = "stage_id")]
-    #[schema(example = 1, minimum = 1)]
+    #[schema(schema_with = rules::stage_id)]
     pub stage_id: u32,
-    /// How many tickets.
     #[serde(deserialize_with = "quantity")]
-    #[schema(example = 2, minimum = 1)]
+    #[schema(schema_with = rules::quantity)]
     pub qty: u32,
-    /// Optional, as the old system sent it: it must name the signed-in fan.
+    /// Optional, as the old system sent it: it must name the signed-in fan
+    /// (anything else is answered 403).
     #[serde(default)]
+    #[schema(nullable = true, example = "pekora")]
     pub username: Option<String>,
+}
+
+/// `POST /api/buy-tickets`'s headers, for the document (the handler reads
+/// the key itself, to refuse a bad one in its own words).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct BuyHeaders {
+    /// Names this order, so that a retry never buys twice: the same fan
+    /// sending the same order with the same key is answered the first
+    /// answer again (`Idempotent-Replayed: true`); the same key with another
+    /// order is answered 422.
+    #[param(rename = "Idempotency-Key", schema_with = rules::order_key, required = false)]
+    pub idempotency_key: Option<String>,
 }
 
 /// `GET /api/my-tickets`'s query.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MyTicketsQuery {
-    /// Optional, as the old system sent it: it must name the signed-in fan.
+    /// Optional, as the old system sent it: it must name the signed-in fan
+    /// (anything else is answered 403). No other parameter is accepted (400).
+    #[param(value_type = String, required = false, example = "pekora")]
     pub username: Option<String>,
 }
 
@@ -183,6 +213,19 @@ impl Visitor<'_> for WholeNumber {
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<u32, E> {
         u32::try_from(value).map_err(|_| E::invalid_value(Unexpected::Signed(value), &self))
     }
+
+    /// A whole number written with a point (`2.0`, `2e0`) is still whole, as
+    /// JSON Schema's `integer` says; only a fraction is refused.
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<u32, E> {
+        if value.fract() != 0.0 || !value.is_finite() {
+            return Err(E::invalid_type(Unexpected::Float(value), &self));
+        }
+        match (0.0..=f64::from(u32::MAX)).contains(&value) {
+            // Exact: `value` is whole and within u32.
+            true => Ok(value as u32),
+            false => Err(E::invalid_value(Unexpected::Float(value), &self)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -191,6 +234,25 @@ mod tests {
 
     fn buy(json: &str) -> Result<BuyRequest, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    /// Found by the contract run: `2.0` is an integer to JSON Schema (and to
+    /// every client generated from the document), so it is one here too.
+    #[test]
+    fn a_whole_number_written_with_a_point_is_whole() {
+        for (json, qty) in [("2.0", 2), ("26.0", 26), ("1e2", 100), ("4.000", 4)] {
+            let order = buy(&format!(r#"{{"stage_id": 1.0, "qty": {json}}}"#)).unwrap();
+            assert_eq!((order.stage_id, order.qty), (1, qty), "{json}");
+        }
+        for json in ["2.5", "-1.0", "4294967296.0", "1e300"] {
+            let error = buy(&format!(r#"{{"stage_id": 1, "qty": {json}}}"#))
+                .map(|_| ())
+                .unwrap_err();
+            assert!(
+                error.contains("expected a whole number of tickets"),
+                "{json}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,88 @@
+"""Schemathesis hooks for tiket's contract run: who each request is sent as.
+
+scripts/contract-test.sh signs a fan up before the run and passes its token
+in TIKET_CONTRACT_FAN_TOKEN. Every operation the document secures is sent
+with it, except:
+
+- `logout`, which would end that session for every later case: each of its
+  cases signs a fresh fan up and ends that fan's session instead;
+- operations tagged for staff (STAFF_TAGS), sent with TIKET_CONTRACT_STAFF_TOKEN:
+  when such routes exist, the script must sign a staff member in and export
+  it; until then the run stops, saying so, rather than test them as a fan;
+- a request a link already gave a session (register -> buy-tickets), which
+  keeps it.
+
+And each generated Idempotency-Key names a new order: the fuzzer draws short
+keys ("0", "A") again and again for different orders, which the server
+rightly refuses (422, "already used for another order", as documented).
+Replays of one order under one key are tested in tests/api.rs.
+"""
+
+import itertools
+import json
+import os
+import re
+import threading
+import urllib.request
+
+import schemathesis
+
+BASE_URL = os.environ["TIKET_CONTRACT_BASE_URL"].rstrip("/")
+FAN_TOKEN = os.environ["TIKET_CONTRACT_FAN_TOKEN"]
+# Tags whose operations only staff may call (organisers, the door, returns).
+STAFF_TAGS = {"organisers", "door", "staff", "returns"}
+
+KEY_HEADER = "Idempotency-Key"
+# OrderKey's rule: 1 to 128 visible ASCII characters (the document's pattern).
+VALID_KEY = re.compile(r"[!-~]{1,128}")
+
+_numbers = itertools.count(1)
+_keys = itertools.count(1)
+_lock = threading.Lock()
+
+
+def _fresh_fan_token() -> str:
+    """Signs a new fan up, for a session that may be ended."""
+    with _lock:
+        number = next(_numbers)
+    body = json.dumps({"username": f"contract-leaver-{number}", "password": "leaving-the-venue-42"})
+    request = urllib.request.Request(
+        f"{BASE_URL}/api/register",
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)["token"]
+
+
+@schemathesis.auth(refresh_interval=None)
+class Sessions:
+    def get(self, case, context):
+        operation = context.operation
+        if set(operation.tags or []) & STAFF_TAGS:
+            token = os.environ.get("TIKET_CONTRACT_STAFF_TOKEN")
+            if not token:
+                raise RuntimeError(
+                    f"{operation.label} is tagged for staff: sign a staff member in "
+                    "in scripts/contract-test.sh and export TIKET_CONTRACT_STAFF_TOKEN"
+                )
+            return token
+        if operation.definition.raw.get("operationId") == "logout":
+            return _fresh_fan_token()
+        return FAN_TOKEN
+
+    def set(self, case, token, context):
+        case.headers = case.headers or {}
+        if "Authorization" not in case.headers:
+            case.headers["Authorization"] = f"Bearer {token}"
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """Makes a valid generated key unique, keeping it valid; leaves bad ones be."""
+    key = (case.headers or {}).get(KEY_HEADER)
+    if isinstance(key, str) and VALID_KEY.fullmatch(key):
+        with _lock:
+            number = next(_keys)
+        case.headers[KEY_HEADER] = f"{number}.{key}"[:128]
