@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tiket::domain::{FanName, Festival, Order, StageId, Ticket, TicketCode, TicketId};
 use tiket::shop::{Shop, ShopOptions};
-use tiket::store::{GroupCommit, JsonStore, Record, Saved, Store, StoreError};
+use tiket::store::{Appended, GroupCommit, JsonStore, Position, Record, Saved, Store, StoreError};
 
 /// Wraps a store to count flushes (one `append` = one fsync).
 struct Counted {
@@ -34,9 +34,21 @@ impl Store for Counted {
     fn create(&mut self, saved: &Saved) -> Result<(), StoreError> {
         self.inner.create(saved)
     }
-    fn append(&mut self, records: &[Record]) -> Result<(), StoreError> {
+    fn position(&self) -> Position {
+        self.inner.position()
+    }
+    fn append(&mut self, expected: Position, records: &[Record]) -> Result<Appended, StoreError> {
         self.appends.fetch_add(1, Ordering::Relaxed);
-        self.inner.append(records)
+        self.inner.append(expected, records)
+    }
+    fn read_after(&mut self, position: Position) -> Result<Vec<Record>, StoreError> {
+        self.inner.read_after(position)
+    }
+    fn load_snapshot(&mut self) -> Result<Option<(Saved, Position)>, StoreError> {
+        self.inner.load_snapshot()
+    }
+    fn save_snapshot(&mut self, saved: &Saved, position: Position) -> Result<(), StoreError> {
+        self.inner.save_snapshot(saved, position)
     }
     fn compact(&mut self) -> Result<(), StoreError> {
         self.inner.compact()

@@ -22,12 +22,13 @@ const CHILD_DIR: &str = "TIKET_CRASH_CHILD_DIR";
 const CHILD_ROUND: &str = "TIKET_CRASH_CHILD_ROUND";
 const ROUNDS: usize = 20;
 const STOCK: u32 = 1_000_000;
-/// Small, so compactions happen often and get killed too.
-const COMPACT_AFTER_BYTES: u64 = 32 << 10;
+/// Small, so segments close and snapshots are folded often, and get killed
+/// mid-way too.
+const SEGMENT_BYTES: u64 = 32 << 10;
 
 fn open_store(dir: &str) -> JsonStore {
     let options = JsonStoreOptions {
-        compact_after_bytes: COMPACT_AFTER_BYTES,
+        segment_bytes: SEGMENT_BYTES,
         ..JsonStoreOptions::default()
     };
     JsonStore::open_with(dir, options).unwrap()

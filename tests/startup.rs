@@ -57,7 +57,11 @@ fn wait_until_listening(child: &mut Child, addr: &str) {
     }
 }
 
-/// A data folder set up with the reference festival and this journal.
+/// The journal's first segment, as a freshly set-up folder has it.
+const SEGMENT: &str = "journal-00000000000000000001.jsonl";
+
+/// A data folder set up with the reference festival and this journal: each
+/// whole line of `journal` gets its checksum, a torn tail is written as is.
 fn folder_with_journal(journal: &str) -> tempfile::TempDir {
     use tiket::store::{JsonStore, Saved, Store};
     let data = tempfile::tempdir().unwrap();
@@ -68,8 +72,33 @@ fn folder_with_journal(journal: &str) -> tempfile::TempDir {
             records: Vec::new(),
         })
         .unwrap();
-    std::fs::write(data.path().join("journal.jsonl"), journal).unwrap();
+    std::fs::write(data.path().join(SEGMENT), checksummed(journal)).unwrap();
     data
+}
+
+/// `text`'s whole lines, each prefixed with its CRC32C as the journal writes it.
+fn checksummed(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(end) = rest.find('\n') {
+        let line = &rest[..end];
+        out.push_str(&format!("{:08x} {line}\n", crc32c::crc32c(line.as_bytes())));
+        rest = &rest[end + 1..];
+    }
+    out + rest
+}
+
+/// The records left in the journal's segments (0 once folded into the snapshot).
+fn journal_lines(data: &std::path::Path) -> usize {
+    std::fs::read_dir(data)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("journal-") && name.ends_with(".jsonl")
+        })
+        .map(|path| std::fs::read_to_string(path).unwrap().lines().count())
+        .sum()
 }
 
 /// Waits for the process to exit by itself, killing it if it does not.
@@ -205,10 +234,10 @@ fn starts_seeds_its_data_folder_and_serves_the_stage_list() {
 fn refuses_a_damaged_journal_naming_file_and_line_and_leaves_it_untouched() {
     let damaged = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\nnot a record\n";
     let data = folder_with_journal(damaged);
-    let journal = data.path().join("journal.jsonl");
+    let journal = data.path().join(SEGMENT);
     let output = exit_of(tiket(&free_addr(), data.path()));
-    assert_refused(&output, &["journal.jsonl, line 2", "fixed or restored"]);
-    assert_eq!(std::fs::read_to_string(&journal).unwrap(), damaged);
+    assert_refused(&output, &[&format!("{SEGMENT}, line 2"), "fixed or restored"]);
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), checksummed(damaged));
 }
 
 #[test]
@@ -260,7 +289,7 @@ fn refuses_a_limit_setting_that_is_not_a_sensible_number() {
 fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
     let whole = "{\"seq\":1,\"kind\":\"sold\",\"tickets\":[]}\n";
     let data = folder_with_journal(&format!("{whole}{{\"seq\":2,\"kind\":\"so"));
-    let journal = data.path().join("journal.jsonl");
+    let journal = data.path().join(SEGMENT);
 
     let addr = free_addr();
     let mut child = tiket(&addr, data.path());
@@ -274,7 +303,7 @@ fn drops_a_half_written_last_journal_line_with_a_warning_and_starts() {
     );
     assert_eq!(
         std::fs::read_to_string(&journal).unwrap(),
-        whole,
+        checksummed(whole),
         "cut back to the last whole line"
     );
 }
@@ -318,8 +347,7 @@ fn stops_cleanly_on_sigterm_with_every_sale_saved_and_the_journal_compacted() {
     assert!(output.status.success(), "exits 0; stderr:\n{stderr}");
     assert!(stderr.contains("every sale is saved"), "{stderr}");
 
-    let journal = std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap();
-    assert_eq!(journal, "", "the journal is folded into the snapshot");
+    assert_eq!(journal_lines(data.path()), 0, "the journal is folded into the snapshot");
     let snapshot: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data.path().join("snapshot.json")).unwrap()).unwrap();
     assert_eq!(
@@ -495,8 +523,8 @@ fn sigterm_during_buys_finishes_them_and_loses_none() {
         assert!(answer.starts_with("503"), "unexpected answer: {answer}");
     }
     assert_eq!(
-        std::fs::read_to_string(data.path().join("journal.jsonl")).unwrap(),
-        "",
+        journal_lines(data.path()),
+        0,
         "the journal is folded into the snapshot"
     );
     let saved = JsonStore::open(data.path())

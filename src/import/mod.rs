@@ -381,7 +381,23 @@ mod tests {
             self.saved = Some(saved.clone());
             Ok(())
         }
-        fn append(&mut self, _: &[Record]) -> Result<(), StoreError> {
+        fn position(&self) -> crate::store::Position {
+            0
+        }
+        fn append(
+            &mut self,
+            _: crate::store::Position,
+            _: &[Record],
+        ) -> Result<crate::store::Appended, StoreError> {
+            unreachable!("an import only creates")
+        }
+        fn read_after(&mut self, _: crate::store::Position) -> Result<Vec<Record>, StoreError> {
+            unreachable!("an import only creates")
+        }
+        fn load_snapshot(&mut self) -> Result<Option<(Saved, crate::store::Position)>, StoreError> {
+            unreachable!("an import only creates")
+        }
+        fn save_snapshot(&mut self, _: &Saved, _: crate::store::Position) -> Result<(), StoreError> {
             unreachable!("an import only creates")
         }
         fn compact(&mut self) -> Result<(), StoreError> {

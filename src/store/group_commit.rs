@@ -4,11 +4,12 @@
 //! queueing for one each. A submitted record's future resolves only once
 //! the record is durable.
 
-use super::{Record, Store, StoreError};
+use super::{Appended, Record, Store, StoreError};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// Why a record was not saved.
@@ -35,6 +36,9 @@ pub struct GroupCommit {
     writer: Mutex<Option<JoinHandle<Result<(), StoreError>>>>,
     /// Set by the writer once a write has failed.
     failed: Arc<AtomicBool>,
+    /// When the flush in progress began (microseconds since `epoch`; 0: none).
+    flushing_since: Arc<AtomicU64>,
+    epoch: Instant,
 }
 
 impl GroupCommit {
@@ -43,15 +47,35 @@ impl GroupCommit {
     pub fn start(store: Box<dyn Store>, max_batch: usize) -> std::io::Result<Self> {
         let (sender, receiver) = mpsc::unbounded_channel();
         let failed = Arc::new(AtomicBool::new(false));
-        let writer_failed = failed.clone();
+        let flushing_since = Arc::new(AtomicU64::new(0));
+        let epoch = Instant::now();
+        let writer = Writer {
+            max_batch: max_batch.max(1),
+            failed: failed.clone(),
+            flushing_since: flushing_since.clone(),
+            epoch,
+        };
         let writer = std::thread::Builder::new()
             .name("tiket-journal".into())
-            .spawn(move || write_batches(store, receiver, max_batch.max(1), &writer_failed))?;
+            .spawn(move || writer.run(store, receiver))?;
         Ok(GroupCommit {
             sender,
             writer: Mutex::new(Some(writer)),
             failed,
+            flushing_since,
+            epoch,
         })
+    }
+
+    /// How long the flush to disk in progress has taken so far, if one is.
+    pub fn flush_running_for(&self) -> Option<Duration> {
+        match self.flushing_since.load(Ordering::Acquire) {
+            0 => None,
+            since => {
+                let now = self.epoch.elapsed().as_micros() as u64;
+                Some(Duration::from_micros(now.saturating_sub(since)))
+            }
+        }
     }
 
     /// Queues a record; the returned future resolves once it is on disk.
@@ -101,12 +125,61 @@ impl Drop for GroupCommit {
     }
 }
 
+/// What the writer thread shares with [`GroupCommit`].
+struct Writer {
+    max_batch: usize,
+    failed: Arc<AtomicBool>,
+    flushing_since: Arc<AtomicU64>,
+    epoch: Instant,
+}
+
+impl Writer {
+    /// Appends one batch at the log's end, timing the flush.
+    fn append(
+        &self,
+        store: &mut dyn Store,
+        position: &mut u64,
+        records: &[Record],
+    ) -> Result<(), StoreError> {
+        let started = Instant::now();
+        let since = (started - self.epoch).as_micros().max(1) as u64;
+        self.flushing_since.store(since, Ordering::Release);
+        let appended = store.append(*position, records);
+        self.flushing_since.store(0, Ordering::Release);
+        metrics::histogram!("tiket_journal_flush_seconds").record(started.elapsed().as_secs_f64());
+        metrics::histogram!("tiket_journal_batch_records").record(records.len() as f64);
+        match appended? {
+            Appended::Done { end } => {
+                *position = end;
+                Ok(())
+            }
+            // One writer per log: another writer's records mean two servers
+            // on one store, which the store's lock forbids.
+            Appended::Behind { end, .. } => Err(StoreError::Inconsistent {
+                path: store.location().to_path_buf(),
+                message: format!(
+                    "the log ends at {end}, not at {position} where this server left it: another writer appended"
+                ),
+            }),
+        }
+    }
+
+    fn run(
+        self,
+        store: Box<dyn Store>,
+        receiver: mpsc::UnboundedReceiver<Message>,
+    ) -> Result<(), StoreError> {
+        write_batches(store, receiver, &self)
+    }
+}
+
 fn write_batches(
     mut store: Box<dyn Store>,
     mut receiver: mpsc::UnboundedReceiver<Message>,
-    max_batch: usize,
-    failed: &AtomicBool,
+    writer: &Writer,
 ) -> Result<(), StoreError> {
+    let (max_batch, failed) = (writer.max_batch, &*writer.failed);
+    let mut position = store.position();
     let mut records = Vec::with_capacity(max_batch);
     let mut waiting = Vec::with_capacity(max_batch);
     // After a failed write nothing more is saved: the journal's end is unknown.
@@ -137,7 +210,9 @@ fn write_batches(
         }
         let result = match &failure {
             Some(error) => Err(error.clone()),
-            None => store.append(&records).map_err(Arc::new),
+            None => writer
+                .append(store.as_mut(), &mut position, &records)
+                .map_err(Arc::new),
         };
         if let Err(error) = &result {
             tracing::error!(
@@ -192,7 +267,14 @@ mod tests {
         fn create(&mut self, _: &Saved) -> Result<(), StoreError> {
             Ok(())
         }
-        fn append(&mut self, records: &[Record]) -> Result<(), StoreError> {
+        fn position(&self) -> crate::store::Position {
+            self.saved.lock().unwrap().len() as u64
+        }
+        fn append(
+            &mut self,
+            expected: crate::store::Position,
+            records: &[Record],
+        ) -> Result<Appended, StoreError> {
             let n = self.appends.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(2));
             if self.fail_from_append.is_some_and(|first| n >= first) {
@@ -201,7 +283,20 @@ mod tests {
                     source: std::io::Error::other("disk full"),
                 });
             }
-            self.saved.lock().unwrap().extend_from_slice(records);
+            let mut saved = self.saved.lock().unwrap();
+            assert_eq!(saved.len() as u64, expected, "appended at the log's end");
+            saved.extend_from_slice(records);
+            Ok(Appended::Done {
+                end: saved.len() as u64,
+            })
+        }
+        fn read_after(&mut self, position: crate::store::Position) -> Result<Vec<Record>, StoreError> {
+            Ok(self.saved.lock().unwrap()[position as usize..].to_vec())
+        }
+        fn load_snapshot(&mut self) -> Result<Option<(Saved, crate::store::Position)>, StoreError> {
+            Ok(None)
+        }
+        fn save_snapshot(&mut self, _: &Saved, _: crate::store::Position) -> Result<(), StoreError> {
             Ok(())
         }
         fn compact(&mut self) -> Result<(), StoreError> {

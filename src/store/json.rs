@@ -1,51 +1,56 @@
-//! [`JsonStore`]: the shop's state as JSON in one data folder.
+//! [`JsonStore`]: the shop's records as JSON in one data folder.
 //!
-//! - `snapshot.json`: the festival and every record up to a sequence number,
-//!   replaced atomically (temporary file, fsync, rename, fsync of the folder),
-//!   so a crash leaves the old snapshot or the new one, never half of either.
-//! - `journal.jsonl`: one record per line, each numbered, appended and flushed
-//!   to disk before the append returns.
+//! - `snapshot.json` ([`snapshot`](super::snapshot)): the festival and every
+//!   record kept, as of a record number;
+//! - `journal-<n>.jsonl` ([`segment`](super::segment)): the records after
+//!   it, one checksummed line each, in segment files of about
+//!   `segment_bytes`; each append is flushed to disk before it returns;
 //! - `tiket.lock`: held while the store is open, so a second server is refused.
 //!
-//! On start the snapshot is read and the journal replayed over it. A crash can
-//! only leave the journal's last line half-written (that record was never
-//! acknowledged): it is dropped with a warning. Anything else out of place
-//! stops start-up with the file and line named; nothing is ever skipped.
-//! Compaction writes a new snapshot and then empties the journal; lines the
-//! snapshot already holds are recognised by their numbers and skipped, so a
-//! crash between the two steps is harmless.
+//! When a segment is full the writer starts the next at once and hands the
+//! closed ones to the [`Compactor`](super::compactor): on a thread of its
+//! own it folds them into a new snapshot and removes them. No append ever
+//! waits for a snapshot. Loading reads the newest snapshot and the segments
+//! after it ([`folder`](super::folder)), repairs a torn last line, and
+//! upgrades a folder of the format before segments (`journal.jsonl`).
 
-use super::{Record, Saved, Store, StoreError};
+use super::compactor::Compactor;
+use super::folder::{self, Folder};
+use super::segment::{self, LEGACY_JOURNAL};
+use super::snapshot;
+use super::{Appended, Position, Record, Saved, Store, StoreError};
 use crate::clock::{self, SharedClock};
-use crate::domain::Festival;
-use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const LOCK_FILE: &str = "tiket.lock";
-const SNAPSHOT_FILE: &str = "snapshot.json";
-const JOURNAL_FILE: &str = "journal.jsonl";
-/// Bumped when the file layout changes, so old files are recognised.
-const FORMAT_VERSION: u32 = 1;
 
 /// Tuning of a [`JsonStore`].
 #[derive(Clone, Debug)]
 pub struct JsonStoreOptions {
-    /// Compact once the journal is larger than this and than the snapshot
-    /// (so compaction costs stay proportional to what was appended).
-    pub compact_after_bytes: u64,
-    /// Decides which sessions have ended when compacting.
+    /// A segment is closed, and a snapshot folded in the background, once
+    /// it holds this many bytes.
+    pub segment_bytes: u64,
+    /// Decides which sessions have ended when folding a snapshot.
     pub clock: SharedClock,
 }
 
 impl Default for JsonStoreOptions {
     fn default() -> Self {
         JsonStoreOptions {
-            compact_after_bytes: 4 << 20,
+            segment_bytes: 8 << 20,
             clock: clock::system(),
         }
     }
+}
+
+/// The segment being appended to.
+#[derive(Debug)]
+struct Open {
+    file: File,
+    path: PathBuf,
+    bytes: u64,
 }
 
 /// A data folder, held exclusively for as long as this value lives.
@@ -55,49 +60,14 @@ pub struct JsonStore {
     options: JsonStoreOptions,
     /// Holds the folder's advisory lock; released when dropped.
     _lock: File,
-    /// Open for appending once the store is loaded or created.
-    journal: Option<File>,
+    /// Set once the store is loaded or created.
+    open: Option<Open>,
     /// Number of the last record saved.
     last_seq: u64,
-    journal_bytes: u64,
-    snapshot_bytes: u64,
     /// Set when a write failed: the journal's end is then unknown, so nothing
     /// more is appended until a restart has recovered it.
     failed: bool,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Snapshot {
-    format: u32,
-    /// Number of the last record this snapshot holds.
-    seq: u64,
-    festival: Festival,
-    records: Vec<Record>,
-}
-
-#[derive(Serialize)]
-struct JournalLineOut<'a> {
-    seq: u64,
-    #[serde(flatten)]
-    record: &'a Record,
-}
-
-#[derive(Deserialize)]
-struct JournalLine {
-    seq: u64,
-    #[serde(flatten)]
-    record: Record,
-}
-
-/// The snapshot and journal as found on disk.
-struct OnDisk {
-    saved: Saved,
-    last_seq: u64,
-    snapshot_bytes: u64,
-    /// Bytes of the journal made of whole lines.
-    journal_bytes: u64,
-    /// Bytes after the last whole line: a record torn by a crash.
-    torn_bytes: u64,
+    compactor: Option<Compactor>,
 }
 
 impl JsonStore {
@@ -132,162 +102,59 @@ impl JsonStore {
             dir,
             options,
             _lock: lock,
-            journal: None,
+            open: None,
             last_seq: 0,
-            journal_bytes: 0,
-            snapshot_bytes: 0,
             failed: false,
+            compactor: None,
         })
     }
 
-    fn snapshot_path(&self) -> PathBuf {
-        self.dir.join(SNAPSHOT_FILE)
+    /// Starts a new segment for the records from `first` on.
+    fn start_segment(&mut self, first: u64) -> Result<(), StoreError> {
+        let path = self.dir.join(segment::file_name(first));
+        self.open_segment(path, 0)
     }
 
-    fn journal_path(&self) -> PathBuf {
-        self.dir.join(JOURNAL_FILE)
-    }
-
-    /// Reads the snapshot and journal; `None` when there is no snapshot.
-    fn read_disk(&self) -> Result<Option<OnDisk>, StoreError> {
-        let snapshot_path = self.snapshot_path();
-        let journal_path = self.journal_path();
-        let journal = read_if_present(&journal_path)?.unwrap_or_default();
-        let Some(snapshot) = read_if_present(&snapshot_path)? else {
-            if journal.is_empty() {
-                return Ok(None);
-            }
-            return Err(StoreError::Corrupt {
-                path: journal_path,
-                message: format!(
-                    "there is a journal but no {SNAPSHOT_FILE}; restore it from a backup"
-                ),
-            });
-        };
-        let corrupt = |message: String| StoreError::Corrupt {
-            path: snapshot_path.clone(),
-            message,
-        };
-        let snapshot: Snapshot =
-            serde_json::from_slice(&snapshot).map_err(|e| corrupt(e.to_string()))?;
-        if snapshot.format != FORMAT_VERSION {
-            return Err(corrupt(format!(
-                "format {} is not the supported format {FORMAT_VERSION}",
-                snapshot.format
-            )));
-        }
-        snapshot
-            .festival
-            .validate()
-            .map_err(|e| corrupt(e.to_string()))?;
-
-        let whole = journal
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |last_newline| last_newline + 1);
-        let mut records = snapshot.records;
-        let mut last_seq = snapshot.seq;
-        let mut previous_line_seq = None;
-        for (index, line) in journal[..whole]
-            .split_inclusive(|&b| b == b'\n')
-            .enumerate()
-        {
-            let line = &line[..line.len() - 1];
-            let line_number = index + 1;
-            let corrupt_line = |message: String| StoreError::CorruptLine {
-                path: journal_path.clone(),
-                line: line_number,
-                message,
-            };
-            let entry: JournalLine =
-                serde_json::from_slice(line).map_err(|e| corrupt_line(e.to_string()))?;
-            if let Some(previous) = previous_line_seq.filter(|&previous| entry.seq <= previous) {
-                return Err(corrupt_line(format!(
-                    "record {} comes after record {previous}",
-                    entry.seq
-                )));
-            }
-            previous_line_seq = Some(entry.seq);
-            if entry.seq <= snapshot.seq {
-                continue; // Already in the snapshot: compaction stopped before emptying the journal.
-            }
-            if entry.seq != last_seq + 1 {
-                return Err(corrupt_line(format!(
-                    "record {} follows record {last_seq}: records in between are missing",
-                    entry.seq
-                )));
-            }
-            last_seq = entry.seq;
-            records.push(entry.record);
-        }
-        Ok(Some(OnDisk {
-            saved: Saved {
-                festival: snapshot.festival,
-                records,
-            },
-            last_seq,
-            snapshot_bytes: file_len(&snapshot_path)?,
-            journal_bytes: whole as u64,
-            torn_bytes: (journal.len() - whole) as u64,
-        }))
-    }
-
-    /// Opens the journal for appending, cutting it to `len` bytes first.
-    fn open_journal(&mut self, len: u64) -> Result<(), StoreError> {
-        let path = self.journal_path();
+    /// Opens a segment for appending, cut to `bytes` first.
+    fn open_segment(&mut self, path: PathBuf, bytes: u64) -> Result<(), StoreError> {
         let write_error = |source| StoreError::Write {
             path: path.clone(),
             source,
         };
-        let journal = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .map_err(write_error)?;
-        if journal.metadata().map_err(write_error)?.len() != len {
-            journal.set_len(len).map_err(write_error)?;
-            journal.sync_all().map_err(write_error)?;
+        if file.metadata().map_err(write_error)?.len() != bytes {
+            file.set_len(bytes).map_err(write_error)?;
+            file.sync_all().map_err(write_error)?;
         }
-        sync_dir(&self.dir).map_err(write_error)?;
-        self.journal = Some(journal);
-        self.journal_bytes = len;
+        snapshot::sync_dir(&self.dir).map_err(write_error)?;
+        self.open = Some(Open { file, path, bytes });
         Ok(())
     }
 
-    fn write_snapshot(&mut self, saved: &Saved, seq: u64) -> Result<(), StoreError> {
-        let path = self.snapshot_path();
-        let temp = self.dir.join(format!(".{SNAPSHOT_FILE}.tmp"));
-        let write_error = |source| StoreError::Write {
-            path: path.clone(),
-            source,
-        };
-        let snapshot = SnapshotOut {
-            format: FORMAT_VERSION,
-            seq,
-            festival: &saved.festival,
-            records: &saved.records,
-        };
-        let file = File::create(&temp).map_err(write_error)?;
-        let mut out = BufWriter::new(file);
-        serde_json::to_writer(&mut out, &snapshot)
-            .map_err(|e| write_error(std::io::Error::other(e)))?;
-        out.write_all(b"\n").map_err(write_error)?;
-        let file = out.into_inner().map_err(|e| write_error(e.into_error()))?;
-        file.sync_all().map_err(write_error)?;
-        drop(file);
-        fs::rename(&temp, &path).map_err(write_error)?;
-        sync_dir(&self.dir).map_err(write_error)?;
-        self.snapshot_bytes = file_len(&path)?;
-        Ok(())
+    /// Folds every record up to the last into a snapshot now, on this
+    /// thread, and removes the segments it covers.
+    fn fold_now(&mut self) -> Result<(), StoreError> {
+        if let Some(compactor) = self.compactor.take() {
+            compactor.stop();
+        }
+        super::compactor::fold(&self.dir, self.last_seq, &self.options.clock)
     }
-}
 
-#[derive(Serialize)]
-struct SnapshotOut<'a> {
-    format: u32,
-    seq: u64,
-    festival: &'a Festival,
-    records: &'a [Record],
+    fn start_compactor(&mut self) {
+        self.compactor = Some(Compactor::start(
+            self.dir.clone(),
+            self.options.clock.clone(),
+        ));
+    }
+
+    /// Number of the last record saved.
+    pub fn position(&self) -> Position {
+        self.last_seq
+    }
 }
 
 impl Store for JsonStore {
@@ -296,132 +163,194 @@ impl Store for JsonStore {
     }
 
     fn load(&mut self) -> Result<Option<Saved>, StoreError> {
-        let Some(disk) = self.read_disk()? else {
+        snapshot::remove_leftovers(&self.dir)?;
+        let Some(disk) = folder::read(&self.dir)? else {
             return Ok(None);
         };
-        if disk.torn_bytes > 0 {
+        let Folder {
+            saved,
+            snapshot_seq,
+            last_seq,
+            segments,
+            covered,
+            last_segment_bytes,
+            torn_bytes,
+            legacy_journal,
+            ..
+        } = disk;
+        self.last_seq = last_seq;
+        if torn_bytes > 0 {
             tracing::warn!(
-                journal = %self.journal_path().display(),
-                bytes = disk.torn_bytes,
+                folder = %self.dir.display(),
+                bytes = torn_bytes,
                 "dropping the journal's half-written last line, left by a crash; \
                  its sale was never acknowledged"
             );
         }
-        self.open_journal(disk.journal_bytes)?;
-        self.last_seq = disk.last_seq;
-        self.snapshot_bytes = disk.snapshot_bytes;
-        Ok(Some(disk.saved))
+        if legacy_journal {
+            // The format before segments: fold everything into a snapshot of
+            // the new format, then drop the old journal.
+            snapshot::write(&self.dir, &saved, last_seq)?;
+            let legacy = self.dir.join(LEGACY_JOURNAL);
+            fs::remove_file(&legacy).map_err(|source| StoreError::Write {
+                path: legacy.clone(),
+                source,
+            })?;
+            tracing::info!(folder = %self.dir.display(), records = last_seq, "upgraded the data folder to checksummed journal segments");
+            for segment in &segments {
+                let _ = fs::remove_file(&segment.path);
+            }
+            self.start_segment(last_seq + 1)?;
+        } else {
+            for segment in &covered {
+                let _ = fs::remove_file(&segment.path);
+            }
+            match segments.last() {
+                Some(last) if !covered.contains(last) => {
+                    self.open_segment(last.path.clone(), last_segment_bytes)?
+                }
+                _ => self.start_segment(last_seq + 1)?,
+            }
+        }
+        let _ = snapshot_seq;
+        self.start_compactor();
+        Ok(Some(saved))
+    }
+
+    fn position(&self) -> Position {
+        self.last_seq
     }
 
     fn create(&mut self, saved: &Saved) -> Result<(), StoreError> {
-        if self.read_disk()?.is_some() {
+        snapshot::remove_leftovers(&self.dir)?;
+        if folder::read(&self.dir)?.is_some() {
             return Err(StoreError::AlreadySetUp {
                 path: self.dir.clone(),
             });
         }
-        self.write_snapshot(saved, 0)?;
-        self.open_journal(0)?;
-        self.last_seq = 0;
+        // Records of an import go into the snapshot itself.
+        let last_seq = saved.records.len() as u64;
+        snapshot::write(&self.dir, saved, last_seq)?;
+        self.last_seq = last_seq;
+        self.start_segment(last_seq + 1)?;
+        self.start_compactor();
         Ok(())
     }
 
-    fn append(&mut self, records: &[Record]) -> Result<(), StoreError> {
-        let path = self.journal_path();
+    fn append(&mut self, expected: Position, records: &[Record]) -> Result<Appended, StoreError> {
         if self.failed {
             return Err(StoreError::Write {
-                path,
+                path: self.dir.clone(),
                 source: std::io::Error::other("an earlier write failed; restart tiket to recover"),
             });
         }
-        let Some(journal) = self.journal.as_mut() else {
+        if expected != self.last_seq {
+            let since = self.read_after(expected)?;
+            return Ok(Appended::Behind {
+                since,
+                end: self.last_seq,
+            });
+        }
+        let Some(open) = self.open.as_mut() else {
             return Err(StoreError::NotSetUp {
                 path: self.dir.clone(),
             });
         };
         let mut lines = Vec::with_capacity(records.len() * 256);
-        for (seq, record) in (self.last_seq + 1..).zip(records) {
-            serde_json::to_writer(&mut lines, &JournalLineOut { seq, record }).map_err(|e| {
-                StoreError::Write {
-                    path: path.clone(),
-                    source: std::io::Error::other(e),
-                }
-            })?;
-            lines.push(b'\n');
-        }
-        if let Err(source) = journal.write_all(&lines).and_then(|()| journal.sync_data()) {
+        segment::lines(self.last_seq + 1, records, &mut lines).map_err(|e| StoreError::Write {
+            path: open.path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        if let Err(source) = open
+            .file
+            .write_all(&lines)
+            .and_then(|()| open.file.sync_data())
+        {
             self.failed = true;
-            return Err(StoreError::Write { path, source });
+            return Err(StoreError::Write {
+                path: open.path.clone(),
+                source,
+            });
         }
         self.last_seq += records.len() as u64;
-        self.journal_bytes += lines.len() as u64;
-        if self.journal_bytes > self.options.compact_after_bytes.max(self.snapshot_bytes) {
-            // The records are already safe in the journal; a failed compaction
-            // only means a longer replay at the next start.
-            if let Err(error) = self.compact() {
-                tracing::warn!("compaction failed, the journal keeps growing: {error}");
+        open.bytes += lines.len() as u64;
+        if open.bytes >= self.options.segment_bytes {
+            // The records are safe; a segment that cannot be started shows
+            // at the next append, which then fails like any write.
+            let closed_up_to = self.last_seq;
+            if let Err(error) = self.start_segment(closed_up_to + 1) {
+                tracing::error!("cannot start the next journal segment: {error}");
+                self.failed = true;
+            } else if let Some(compactor) = &self.compactor {
+                compactor.fold_up_to(closed_up_to);
+            }
+        }
+        Ok(Appended::Done { end: self.last_seq })
+    }
+
+    fn read_after(&mut self, position: Position) -> Result<Vec<Record>, StoreError> {
+        let folder = folder::read(&self.dir)?.ok_or_else(|| StoreError::NotSetUp {
+            path: self.dir.clone(),
+        })?;
+        if position < folder.snapshot_seq {
+            return Err(StoreError::Corrupt {
+                path: self.dir.clone(),
+                message: format!(
+                    "records after {position} were folded into the snapshot of record {}; load the snapshot instead",
+                    folder.snapshot_seq
+                ),
+            });
+        }
+        let kept = folder.saved.records.len() as u64;
+        let skip = (kept - (folder.last_seq - position)) as usize;
+        Ok(folder.saved.records.into_iter().skip(skip).collect())
+    }
+
+    fn load_snapshot(&mut self) -> Result<Option<(Saved, Position)>, StoreError> {
+        Ok(snapshot::read(&self.dir)?.map(|snapshot| (snapshot.saved, snapshot.seq)))
+    }
+
+    fn save_snapshot(&mut self, saved: &Saved, position: Position) -> Result<(), StoreError> {
+        snapshot::write(&self.dir, saved, position)?;
+        for segment in segment::list(&self.dir)?.windows(2) {
+            if segment[1].first <= position + 1 {
+                let _ = fs::remove_file(&segment[0].path);
             }
         }
         Ok(())
     }
 
     fn compact(&mut self) -> Result<(), StoreError> {
-        if self.journal.is_none() || self.failed {
+        if self.open.is_none() || self.failed {
             return Ok(());
         }
-        let Some(disk) = self.read_disk()? else {
-            return Err(StoreError::NotSetUp {
-                path: self.dir.clone(),
-            });
-        };
-        if disk.last_seq != self.last_seq || disk.torn_bytes > 0 {
-            return Err(StoreError::Corrupt {
-                path: self.journal_path(),
-                message: format!(
-                    "the journal ends at record {} but {} were written",
-                    disk.last_seq, self.last_seq
-                ),
-            });
+        self.fold_now()?;
+        // What is left of the journal starts after the snapshot.
+        self.start_segment(self.last_seq + 1)?;
+        for segment in segment::list(&self.dir)? {
+            if segment.first <= self.last_seq {
+                let _ = fs::remove_file(&segment.path);
+            }
         }
-        let kept = disk.saved.without_ended_sessions(self.options.clock.now());
-        self.write_snapshot(&kept, disk.last_seq)?;
-        self.open_journal(0)
+        self.start_compactor();
+        Ok(())
     }
 }
 
-fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+impl Drop for JsonStore {
+    fn drop(&mut self) {
+        if let Some(compactor) = self.compactor.take() {
+            compactor.stop();
+        }
     }
-}
-
-fn file_len(path: &Path) -> Result<u64, StoreError> {
-    fs::metadata(path)
-        .map(|m| m.len())
-        .map_err(|source| StoreError::Read {
-            path: path.to_path_buf(),
-            source,
-        })
-}
-
-/// Makes a rename or a new file in `dir` durable.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{FanName, StageId, Ticket, TicketCode, TicketId};
+    use crate::domain::{FanName, Festival, StageId, Ticket, TicketCode, TicketId};
     use rand::{rngs::StdRng, SeedableRng};
-
-    fn festival() -> Festival {
-        Festival::reference()
-    }
+    use std::time::{Duration, Instant};
 
     /// Records of one ticket each, distinct, in a repeatable order.
     fn records(count: usize, seed: u64) -> Vec<Record> {
@@ -440,262 +369,151 @@ mod tests {
             .collect()
     }
 
-    fn fresh(dir: &Path) -> JsonStore {
-        fresh_with(dir, festival(), JsonStoreOptions::default())
+    fn options(segment_bytes: u64) -> JsonStoreOptions {
+        JsonStoreOptions {
+            segment_bytes,
+            ..JsonStoreOptions::default()
+        }
     }
 
-    fn fresh_with(dir: &Path, festival: Festival, options: JsonStoreOptions) -> JsonStore {
+    fn fresh_with(dir: &Path, options: JsonStoreOptions) -> JsonStore {
         let mut store = JsonStore::open_with(dir, options).unwrap();
         assert_eq!(store.load().unwrap(), None);
         store
             .create(&Saved {
-                festival,
+                festival: Festival::reference(),
                 records: Vec::new(),
             })
             .unwrap();
         store
     }
 
+    fn fresh(dir: &Path) -> JsonStore {
+        fresh_with(dir, JsonStoreOptions::default())
+    }
+
+    fn append_all(store: &mut JsonStore, records: &[Record], chunk: usize) {
+        for part in records.chunks(chunk) {
+            let at = store.position();
+            assert_eq!(
+                store.append(at, part).unwrap(),
+                Appended::Done {
+                    end: at + part.len() as u64
+                }
+            );
+        }
+    }
+
     fn reload(dir: &Path) -> Result<Option<Saved>, StoreError> {
         JsonStore::open(dir).unwrap().load()
     }
 
-    fn journal_line(seq: u64, record: &Record) -> String {
-        serde_json::to_string(&JournalLineOut { seq, record }).unwrap() + "\n"
+    fn segments(dir: &Path) -> Vec<PathBuf> {
+        segment::list(dir)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.path)
+            .collect()
+    }
+
+    fn last_segment(dir: &Path) -> PathBuf {
+        segments(dir).pop().unwrap()
+    }
+
+    /// Waits for the background snapshot to reach `seq`.
+    fn snapshot_reaches(dir: &Path, seq: u64) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while snapshot::read(dir).unwrap().unwrap().seq < seq {
+            assert!(Instant::now() < deadline, "no snapshot of record {seq}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]
-    fn appended_records_come_back_in_order_after_a_restart() {
+    fn appended_records_come_back_in_order_across_segments_and_restarts() {
         let dir = tempfile::tempdir().unwrap();
-        let all = records(5, 1);
-        let mut store = fresh(dir.path());
-        store.append(&all[..2]).unwrap();
-        store.append(&all[2..]).unwrap();
+        let all = records(300, 1);
+        let mut store = fresh_with(dir.path(), options(4_000));
+        append_all(&mut store, &all, 7);
+        assert!(segments(dir.path()).len() > 1 || snapshot::read(dir.path()).unwrap().unwrap().seq > 0);
         drop(store);
-        let saved = reload(dir.path()).unwrap().unwrap();
-        assert_eq!(saved.festival, festival());
-        assert_eq!(saved.records, all);
-        let lines = fs::read_to_string(dir.path().join(JOURNAL_FILE)).unwrap();
-        assert_eq!(lines.lines().count(), 5, "one line per record");
-        assert!(
-            lines.starts_with(r#"{"seq":1,"kind":"sold","tickets":[{"#),
-            "{lines}"
-        );
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
     }
 
     #[test]
     fn a_second_store_cannot_open_a_locked_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let first = JsonStore::open(dir.path()).unwrap();
+        let _held = fresh(dir.path());
         assert!(matches!(
             JsonStore::open(dir.path()),
             Err(StoreError::Locked { .. })
         ));
-        drop(first);
-        JsonStore::open(dir.path()).expect("the lock is released with the store");
-    }
-
-    #[test]
-    fn a_folder_that_is_a_file_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("not-a-folder");
-        fs::write(&file, "x").unwrap();
-        let err = JsonStore::open(&file).unwrap_err();
-        assert!(matches!(err, StoreError::Folder { .. }), "{err}");
     }
 
     #[test]
     fn a_set_up_folder_is_not_set_up_twice_and_a_fresh_one_takes_no_appends() {
         let dir = tempfile::tempdir().unwrap();
-        let mut untouched = JsonStore::open(dir.path().join("fresh")).unwrap();
+        let mut unset = JsonStore::open(dir.path().join("unset")).unwrap();
         assert!(matches!(
-            untouched.append(&records(1, 1)),
+            unset.append(0, &records(1, 2)),
             Err(StoreError::NotSetUp { .. })
         ));
         let mut store = fresh(dir.path());
         let again = store.create(&Saved {
-            festival: festival(),
-            records: records(1, 2),
+            festival: Festival::reference(),
+            records: Vec::new(),
         });
         assert!(matches!(again, Err(StoreError::AlreadySetUp { .. })));
-        drop(store);
-        assert_eq!(reload(dir.path()).unwrap().unwrap().records, []);
     }
 
+    /// With one writer the condition always holds; a writer that expects an
+    /// older end gets the records appended since, and nothing is written.
     #[test]
-    fn a_torn_last_line_is_dropped_and_appending_goes_on_after_it() {
+    fn an_append_at_a_stale_position_writes_nothing_and_answers_what_came_since() {
         let dir = tempfile::tempdir().unwrap();
-        let all = records(4, 3);
+        let all = records(5, 3);
         let mut store = fresh(dir.path());
-        store.append(&all[..2]).unwrap();
-        drop(store);
-        let journal = dir.path().join(JOURNAL_FILE);
-        let torn = journal_line(3, &all[2]);
-        let mut file = OpenOptions::new().append(true).open(&journal).unwrap();
-        file.write_all(&torn.as_bytes()[..torn.len() / 2]).unwrap();
-        drop(file);
-
-        let mut store = JsonStore::open(dir.path()).unwrap();
-        assert_eq!(store.load().unwrap().unwrap().records, all[..2]);
-        store.append(&all[3..]).unwrap();
-        drop(store);
-        let saved = reload(dir.path()).unwrap().unwrap();
-        assert_eq!(saved.records, [&all[..2], &all[3..]].concat());
-    }
-
-    #[test]
-    fn a_bad_line_before_the_end_stops_loading_and_names_file_and_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let all = records(3, 4);
-        drop(fresh(dir.path()));
-        let journal = dir.path().join(JOURNAL_FILE);
-        let cases = [
-            (
-                format!(
-                    "{}not json\n{}",
-                    journal_line(1, &all[0]),
-                    journal_line(2, &all[1])
-                ),
-                2,
-                "expected ident",
-            ),
-            (
-                format!("{}{}", journal_line(1, &all[0]), journal_line(3, &all[1])),
-                2,
-                "record 3 follows record 1: records in between are missing",
-            ),
-            (
-                format!("{}{}", journal_line(2, &all[0]), journal_line(1, &all[1])),
-                1,
-                "record 2 follows record 0",
-            ),
-            (
-                format!("{}{}", journal_line(1, &all[0]), journal_line(1, &all[1])),
-                2,
-                "record 1 comes after record 1",
-            ),
-            (
-                format!("{}\n{}", journal_line(1, &all[0]), journal_line(2, &all[1])),
-                2,
-                "EOF while parsing",
-            ),
-            // A complete last line that is damaged is corruption, not a torn write.
-            (
-                format!("{}{{\"seq\":2}}\n", journal_line(1, &all[0])),
-                2,
-                "missing field `kind`",
-            ),
-        ];
-        for (content, line, message) in cases {
-            fs::write(&journal, &content).unwrap();
-            let err = reload(dir.path()).unwrap_err();
-            let text = err.to_string();
-            assert!(
-                matches!(err, StoreError::CorruptLine { line: l, .. } if l == line)
-                    && text.contains(message)
-                    && text.contains(JOURNAL_FILE),
-                "expected line {line} and {message:?}, got: {text}"
-            );
-            assert_eq!(
-                fs::read_to_string(&journal).unwrap(),
-                content,
-                "left untouched"
-            );
-        }
-    }
-
-    #[test]
-    fn a_journal_without_a_snapshot_or_a_foreign_snapshot_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(
-            dir.path().join(JOURNAL_FILE),
-            journal_line(1, &records(1, 5)[0]),
-        )
-        .unwrap();
-        let err = reload(dir.path()).unwrap_err().to_string();
-        assert!(
-            err.contains("there is a journal but no snapshot.json"),
-            "{err}"
+        append_all(&mut store, &all[..3], 3);
+        assert_eq!(
+            store.append(1, &all[3..]).unwrap(),
+            Appended::Behind {
+                since: all[1..3].to_vec(),
+                end: 3
+            }
         );
-
-        let snapshot = dir.path().join(SNAPSHOT_FILE);
-        for (content, expected) in [
-            ("{ not json".to_string(), "key must be a string"),
-            (
-                serde_json::json!({"format": 99, "seq": 0, "festival": festival(), "records": []})
-                    .to_string(),
-                "format 99 is not the supported format 1",
-            ),
-        ] {
-            fs::write(&snapshot, content).unwrap();
-            let err = reload(dir.path()).unwrap_err().to_string();
-            assert!(
-                err.contains(expected) && err.contains(SNAPSHOT_FILE),
-                "{err}"
-            );
-        }
+        assert_eq!(store.read_after(0).unwrap(), all[..3]);
+        drop(store);
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all[..3]);
     }
 
     #[test]
-    fn a_snapshot_with_an_invalid_festival_is_refused() {
+    fn segments_are_folded_into_snapshots_in_the_background() {
         let dir = tempfile::tempdir().unwrap();
-        let mut bad = festival();
-        bad.stages[0].name = String::new();
-        drop(fresh_with(dir.path(), bad, JsonStoreOptions::default()));
-        let err = reload(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("the name is empty"), "{err}");
-    }
-
-    #[test]
-    fn compaction_folds_the_journal_into_the_snapshot_and_loses_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let all = records(200, 6);
-        let options = JsonStoreOptions {
-            compact_after_bytes: 2_000,
-            ..JsonStoreOptions::default()
-        };
-        let mut store = fresh_with(dir.path(), festival(), options);
-        for chunk in all.chunks(7) {
-            store.append(chunk).unwrap();
-        }
-        let journal_len = fs::metadata(dir.path().join(JOURNAL_FILE)).unwrap().len();
-        let snapshot_len = fs::metadata(dir.path().join(SNAPSHOT_FILE)).unwrap().len();
-        assert!(
-            journal_len <= snapshot_len.max(2_000) + 7 * 300,
-            "compacted: journal {journal_len} bytes, snapshot {snapshot_len}"
-        );
+        let all = records(400, 4);
+        let mut store = fresh_with(dir.path(), options(2_000));
+        append_all(&mut store, &all, 10);
+        let closed = segment::list(dir.path()).unwrap().last().unwrap().first - 1;
+        snapshot_reaches(dir.path(), closed);
+        let (saved, position) = store.load_snapshot().unwrap().unwrap();
+        assert_eq!(position, closed);
+        assert_eq!(saved.records, all[..closed as usize]);
+        // Only segments after the snapshot are left.
+        let left = segment::list(dir.path()).unwrap();
+        assert!(left.iter().all(|s| s.first > closed), "{left:?}");
         drop(store);
         assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
     }
 
     #[test]
-    fn a_crash_between_snapshot_and_emptying_the_journal_duplicates_nothing() {
+    fn a_crash_at_any_byte_of_the_last_segment_keeps_exactly_the_whole_lines() {
         let dir = tempfile::tempdir().unwrap();
-        let all = records(5, 7);
+        let all = records(4, 5);
         let mut store = fresh(dir.path());
-        store.append(&all[..3]).unwrap();
-        let journal = dir.path().join(JOURNAL_FILE);
-        let before_compaction = fs::read(&journal).unwrap();
-        store.compact().unwrap();
-        store.append(&all[3..]).unwrap();
+        append_all(&mut store, &all, 2);
         drop(store);
-        // Put back the journal as it was before it was emptied, then the later lines.
-        let after = fs::read(&journal).unwrap();
-        fs::write(&journal, [before_compaction, after].concat()).unwrap();
-        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
-    }
-
-    #[test]
-    fn a_crash_at_any_byte_of_the_journal_keeps_exactly_the_whole_lines() {
-        let dir = tempfile::tempdir().unwrap();
-        let all = records(4, 8);
-        let mut store = fresh(dir.path());
-        store.append(&all[..1]).unwrap();
-        store.append(&all[1..]).unwrap();
-        drop(store);
-        let journal = dir.path().join(JOURNAL_FILE);
+        let journal = last_segment(dir.path());
         let full = fs::read(&journal).unwrap();
-        for cut in 0..=full.len() {
+        for cut in (0..=full.len()).step_by(7).chain([full.len() - 1, full.len()]) {
             fs::write(&journal, &full[..cut]).unwrap();
             let whole_lines = full[..cut].iter().filter(|&&b| b == b'\n').count();
             let saved = reload(dir.path())
@@ -706,19 +524,119 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_left_half_written_by_a_crash_is_ignored() {
+    fn a_damaged_line_stops_loading_naming_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        let all = records(2, 9);
         let mut store = fresh(dir.path());
-        store.append(&all).unwrap();
+        append_all(&mut store, &records(3, 6), 3);
         drop(store);
-        let temp = dir.path().join(format!(".{SNAPSHOT_FILE}.tmp"));
-        fs::write(&temp, "{\"format\":1,\"seq\":2,\"fest").unwrap();
+        let journal = last_segment(dir.path());
+        let mut bytes = fs::read(&journal).unwrap();
+        let second = bytes.iter().position(|&b| b == b'\n').unwrap() + 20;
+        bytes[second] ^= 0x01;
+        fs::write(&journal, &bytes).unwrap();
+        match reload(dir.path()) {
+            Err(error @ StoreError::CorruptLine { line: 2, .. }) => {
+                let text = error.to_string();
+                assert!(text.contains("journal-") && text.contains("checksum"), "{text}");
+            }
+            other => panic!("{:?}", other.map(|saved| saved.map(|s| s.records.len()))),
+        }
+        assert_eq!(fs::read(&journal).unwrap(), bytes, "nothing changed");
+    }
+
+    #[test]
+    fn a_half_written_snapshot_is_ignored_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(2, 7);
+        let mut store = fresh(dir.path());
+        append_all(&mut store, &all, 2);
+        drop(store);
+        let temp = dir.path().join(".snapshot.json.tmp");
+        fs::write(&temp, "{\"format\":2,\"seq\":2,\"fest").unwrap();
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
+        assert!(!temp.exists(), "removed at start");
+    }
+
+    /// The crash between writing a snapshot and removing the segments it
+    /// covers: the covered records are recognised and skipped, once.
+    #[test]
+    fn a_snapshot_beside_the_segments_it_covers_duplicates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(200, 8);
+        let mut store = fresh_with(dir.path(), options(1_500));
+        append_all(&mut store, &all[..100], 5);
+        let kept: Vec<(PathBuf, Vec<u8>)> = segments(dir.path())
+            .into_iter()
+            .map(|path| (path.clone(), fs::read(&path).unwrap()))
+            .collect();
+        let closed = segment::list(dir.path()).unwrap().last().unwrap().first - 1;
+        snapshot_reaches(dir.path(), closed);
+        append_all(&mut store, &all[100..], 5);
+        drop(store);
+        for (path, bytes) in &kept[..kept.len() - 1] {
+            fs::write(path, bytes).unwrap();
+        }
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
+    }
+
+    #[test]
+    fn a_missing_segment_in_the_middle_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = fresh_with(dir.path(), options(1_000));
+        // Stop the background folding, so every segment stays.
+        if let Some(compactor) = store.compactor.take() {
+            compactor.stop();
+        }
+        append_all(&mut store, &records(60, 9), 3);
+        drop(store);
+        let all = segments(dir.path());
+        assert!(all.len() >= 3, "{all:?}");
+        fs::remove_file(&all[1]).unwrap();
+        let error = reload(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("missing"), "{error}");
+    }
+
+    /// A folder of the format before segments (one `journal.jsonl` without
+    /// checksums) loads whole and is upgraded: snapshot of everything, old
+    /// journal removed, appends go on in segments.
+    #[test]
+    fn a_folder_of_the_format_before_segments_is_upgraded_without_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(6, 10);
+        let old_snapshot = serde_json::json!({
+            "format": 1, "seq": 2, "festival": Festival::reference(), "records": &all[..2],
+        });
+        fs::write(dir.path().join("snapshot.json"), old_snapshot.to_string()).unwrap();
+        let mut journal = String::new();
+        for (seq, record) in (1u64..).zip(&all[..4]) {
+            let mut line = serde_json::to_value(record).unwrap();
+            line["seq"] = seq.into();
+            journal.push_str(&format!("{line}\n"));
+        }
+        fs::write(dir.path().join(LEGACY_JOURNAL), journal).unwrap();
+
         let mut store = JsonStore::open(dir.path()).unwrap();
-        assert_eq!(store.load().unwrap().unwrap().records, all);
-        store.compact().unwrap();
+        assert_eq!(store.load().unwrap().unwrap().records, all[..4]);
+        assert!(!dir.path().join(LEGACY_JOURNAL).exists());
+        append_all(&mut store, &all[4..], 2);
         drop(store);
         assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
-        assert!(!temp.exists(), "the next compaction replaces it");
+        let upgraded = snapshot::read(dir.path()).unwrap().unwrap();
+        assert_eq!(upgraded.seq, 4);
+    }
+
+    #[test]
+    fn compacting_at_close_leaves_only_the_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = records(50, 11);
+        let mut store = fresh_with(dir.path(), options(1_000));
+        append_all(&mut store, &all, 4);
+        store.compact().unwrap();
+        assert_eq!(snapshot::read(dir.path()).unwrap().unwrap().seq, 50);
+        for path in segments(dir.path()) {
+            assert_eq!(fs::metadata(&path).unwrap().len(), 0, "{path:?}");
+        }
+        drop(store);
+        assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
     }
 }
