@@ -72,6 +72,8 @@ pub enum Message {
     },
     BadOrderKey,
     NotSaved,
+    NotSaving,
+    OutcomeUnknown,
     Closing,
     Interrupted,
     // Accounts and sessions.
@@ -234,6 +236,8 @@ fn english(message: &Message) -> String {
             "your request could not be saved; check your tickets before buying again".into()
         }
         Closing => "the shop is closing; try again in a moment".into(),
+        NotSaving => "the shop cannot save anything right now, so nothing was changed; please try again later".into(),
+        OutcomeUnknown => "your order is taking longer than usual to be confirmed, so its outcome is not known yet; check your tickets in a minute before buying again (sent again with the same Idempotency-Key, it answers with its outcome and never buys twice)".into(),
         Interrupted => "your order was interrupted; check your tickets before buying again".into(),
         BadName(error) => error.to_string(),
         BadPassword(error) => error.to_string(),

@@ -165,6 +165,13 @@ impl From<ShopError> for Refusal {
             ShopError::Closed => {
                 Refusal::new(StatusCode::SERVICE_UNAVAILABLE, Message::Closing).retry_after(5)
             }
+            ShopError::NotSaving => {
+                Refusal::new(StatusCode::SERVICE_UNAVAILABLE, Message::NotSaving)
+            }
+            // Accepted, not refused: the sale may still be saved.
+            ShopError::OutcomeUnknown => {
+                Refusal::new(StatusCode::ACCEPTED, Message::OutcomeUnknown)
+            }
             // Two sessions with one token of 256 random bits: a bug, not a fan's doing.
             ShopError::Account(AccountError::DuplicateSession) => failed(Message::Failed),
             // The detail names files: for the log, never for the answer.

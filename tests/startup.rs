@@ -236,8 +236,14 @@ fn refuses_a_damaged_journal_naming_file_and_line_and_leaves_it_untouched() {
     let data = folder_with_journal(damaged);
     let journal = data.path().join(SEGMENT);
     let output = exit_of(tiket(&free_addr(), data.path()));
-    assert_refused(&output, &[&format!("{SEGMENT}, line 2"), "fixed or restored"]);
-    assert_eq!(std::fs::read_to_string(&journal).unwrap(), checksummed(damaged));
+    assert_refused(
+        &output,
+        &[&format!("{SEGMENT}, line 2"), "fixed or restored"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap(),
+        checksummed(damaged)
+    );
 }
 
 #[test]
@@ -347,7 +353,11 @@ fn stops_cleanly_on_sigterm_with_every_sale_saved_and_the_journal_compacted() {
     assert!(output.status.success(), "exits 0; stderr:\n{stderr}");
     assert!(stderr.contains("every sale is saved"), "{stderr}");
 
-    assert_eq!(journal_lines(data.path()), 0, "the journal is folded into the snapshot");
+    assert_eq!(
+        journal_lines(data.path()),
+        0,
+        "the journal is folded into the snapshot"
+    );
     let snapshot: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data.path().join("snapshot.json")).unwrap()).unwrap();
     assert_eq!(

@@ -222,6 +222,24 @@ impl Accounts {
         Ok(())
     }
 
+    /// Sessions open now (expired ones may linger until forgotten).
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Takes back a sign-up that could not be saved, with its sessions.
+    pub fn unregister(&mut self, name: &FanName) {
+        if self.by_name.remove(name).is_none() {
+            return;
+        }
+        self.folded_names.remove(&name.as_str().to_lowercase());
+        let key = LookAlikeKey::of(name);
+        if self.look_alikes.get(&key) == Some(name) {
+            self.look_alikes.remove(&key);
+        }
+        self.sessions.retain(|_, session| &session.fan != name);
+    }
+
     fn add(&mut self, account: Account) {
         let name = &account.name;
         self.folded_names
@@ -281,6 +299,31 @@ impl Accounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unsaved_sign_up_is_taken_back_whole() {
+        let mut accounts = Accounts::default();
+        let name = FanName::new("Pekora").unwrap();
+        let account = Account {
+            name: name.clone(),
+            password_hash: "x".into(),
+            registered_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        accounts.register(account.clone()).unwrap();
+        let session = Session {
+            token_hash: TokenHash("t".into()),
+            fan: name.clone(),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            expires_at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(1),
+        };
+        accounts.open_session(session).unwrap();
+        accounts.unregister(&name);
+        assert!(accounts.account(&name).is_none());
+        assert!(accounts
+            .session(&TokenHash("t".into()), time::OffsetDateTime::UNIX_EPOCH)
+            .is_err());
+        accounts.register(account).expect("the name is free again");
+    }
     use time::macros::datetime;
 
     fn name(text: &str) -> FanName {

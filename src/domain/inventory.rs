@@ -242,6 +242,26 @@ impl Inventory {
         }
     }
 
+    /// Takes back tickets whose sale could not be saved: their stock is on
+    /// sale again and they are nobody's. Unknown ids are ignored.
+    pub fn unsell(&mut self, ids: &[TicketId]) {
+        let ids: HashSet<TicketId> = ids.iter().copied().collect();
+        if !self.tickets.iter().any(|ticket| ids.contains(&ticket.id)) {
+            return;
+        }
+        let kept: Vec<Ticket> = std::mem::take(&mut self.tickets)
+            .into_iter()
+            .filter(|ticket| !ids.contains(&ticket.id))
+            .collect();
+        self.sold.clear();
+        self.by_owner.clear();
+        self.ids.clear();
+        self.codes.clear();
+        for ticket in kept {
+            self.record(ticket);
+        }
+    }
+
     fn record(&mut self, ticket: Ticket) {
         *self.sold.entry(ticket.stage).or_default() += 1;
         self.by_owner
@@ -348,6 +368,26 @@ mod tests {
         assert_eq!(inv.remaining(StageId(2)), Some(10));
         assert_eq!(inv.tickets_of(&FanName::new("jovan").unwrap()), tickets);
         assert!(inv.tickets_of(&FanName::new("other").unwrap()).is_empty());
+    }
+
+    /// A sale that could not be saved is taken back whole, whatever sold
+    /// after it: stock, the fan's tickets, ids and codes.
+    #[test]
+    fn an_unsaved_sale_is_taken_back_and_later_sales_keep_theirs() {
+        let mut inv = inventory(&[10]);
+        let first = buy(&mut inv, &order(1, "jovan", 2)).unwrap();
+        let unsaved = buy(&mut inv, &order(1, "mio", 3)).unwrap();
+        let later = buy(&mut inv, &order(1, "jovan", 1)).unwrap();
+        let ids: Vec<TicketId> = unsaved.iter().map(|t| t.id).collect();
+        inv.unsell(&ids);
+        assert_eq!(inv.remaining(StageId(1)), Some(7));
+        assert!(inv.tickets_of(&FanName::new("mio").unwrap()).is_empty());
+        assert_eq!(
+            inv.tickets_of(&FanName::new("jovan").unwrap()),
+            [first, later].concat()
+        );
+        inv.restore(&unsaved)
+            .expect("their ids and codes are free again");
     }
 
     #[test]

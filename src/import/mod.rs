@@ -397,7 +397,11 @@ mod tests {
         fn load_snapshot(&mut self) -> Result<Option<(Saved, crate::store::Position)>, StoreError> {
             unreachable!("an import only creates")
         }
-        fn save_snapshot(&mut self, _: &Saved, _: crate::store::Position) -> Result<(), StoreError> {
+        fn save_snapshot(
+            &mut self,
+            _: &Saved,
+            _: crate::store::Position,
+        ) -> Result<(), StoreError> {
             unreachable!("an import only creates")
         }
         fn compact(&mut self) -> Result<(), StoreError> {

@@ -89,6 +89,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", env = "TIKET_MAX_LIVE_STREAMS", default_value_t = ConnectionLimits::default().live_streams as u32,
           value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub max_live_streams: u32,
+    /// Serve metrics for Prometheus on this address (`/metrics`), like
+    /// 127.0.0.1:9100 [default: off]. Keep it private: it is not the shop's address.
+    #[arg(long, value_name = "ADDR", env = "TIKET_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Proxies in front of tiket whose X-Forwarded-For names the client:
     /// comma-separated addresses or networks, like 10.0.0.0/8,::1.
     #[arg(
@@ -119,6 +123,7 @@ pub struct Config {
     pub auth: AuthOptions,
     pub connections: ConnectionLimits,
     pub clients: ClientAddrs,
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +192,7 @@ impl ServeArgs {
             auth,
             connections,
             clients: self.trusted_proxies,
+            metrics_addr: self.metrics_addr,
         })
     }
 }
@@ -306,6 +312,8 @@ mod tests {
             "50",
             "--trusted-proxies",
             "10.0.0.0/8,::1",
+            "--metrics-addr",
+            "127.0.0.1:9100",
         ])
         .unwrap();
         assert_eq!(args.log_format, LogFormat::Json);
@@ -334,6 +342,7 @@ mod tests {
         assert!(config.clients.is_trusted_proxy("10.9.8.7".parse().unwrap()));
         assert!(config.clients.is_trusted_proxy("::1".parse().unwrap()));
         assert!(!config.clients.is_trusted_proxy("11.0.0.1".parse().unwrap()));
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9100".parse().unwrap()));
         let defaults = parse(&[]).unwrap().into_config().unwrap();
         assert!(!defaults.auth.secure_cookie);
         assert_eq!(defaults.auth.session_lifetime, time::Duration::days(30));

@@ -18,6 +18,7 @@ pub mod fallbacks;
 pub mod json_api;
 pub mod layers;
 pub mod password_queue;
+pub mod prometheus;
 pub mod router;
 pub mod same_origin;
 pub mod security_headers;
@@ -46,6 +47,8 @@ pub enum ServerError {
     Auth(#[from] AuthError),
     #[error("start-up failed: {0}")]
     Startup(#[from] tokio::task::JoinError),
+    #[error(transparent)]
+    Metrics(#[from] prometheus::MetricsError),
 }
 
 /// What an operator can do about a store error at start-up.
@@ -82,6 +85,9 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     })
     .await??;
 
+    if let Some(addr) = config.metrics_addr {
+        prometheus::serve(addr)?;
+    }
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

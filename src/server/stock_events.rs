@@ -38,6 +38,22 @@ pub fn routes() -> Router<AppState> {
     Router::new().route(routes::STOCK_EVENTS, get(stock_events))
 }
 
+/// A stream's place, counted in the metrics while it is held.
+struct Counted(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+impl Counted {
+    fn new(place: tokio::sync::OwnedSemaphorePermit) -> Self {
+        metrics::gauge!("tiket_live_streams").increment(1.0);
+        Counted(place)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        metrics::gauge!("tiket_live_streams").decrement(1.0);
+    }
+}
+
 /// The places for open live stock streams.
 #[derive(Clone, Debug)]
 pub struct LiveStreams(Arc<Semaphore>);
@@ -65,6 +81,7 @@ async fn stock_events(
         return answer;
     };
     let updates = shop.stock_updates();
+    let place = Counted::new(place);
     // The place is given back when the stream ends or the fan leaves.
     let events = stream::unfold(
         (updates, true, place),

@@ -77,9 +77,15 @@ pub async fn sign_out() -> Result<(), Problem> {
     use super::edge;
     let auth = edge::auth()?;
     if let Some(token) = edge::session_token(&auth) {
-        // An unknown or expired session is as good as ended.
-        if let Err(error) = auth.sign_out(&token).await {
-            tracing::debug!("sign-out of an unknown session: {error}");
+        match auth.sign_out(&token).await {
+            Ok(()) => {}
+            // An unknown or expired session is as good as ended.
+            Err(error @ crate::server::auth::AuthError::Session(_)) => {
+                tracing::debug!("sign-out of an unknown session: {error}");
+            }
+            // Not saved (a failing disk): the session goes on, so say so
+            // rather than pretend.
+            Err(error) => return Err(edge::refused(error)),
         }
     }
     edge::set_cookie(&auth.signed_out_cookie());

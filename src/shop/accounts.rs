@@ -47,7 +47,9 @@ impl Shop {
     pub async fn register(&self, account: Account) -> Result<(), ShopError> {
         self.write(&self.accounts, |accounts| {
             accounts.register(account.clone())?;
-            Ok::<_, AccountError>(Change::saving((), Record::Registered { account }))
+            let name = account.name.clone();
+            let undo = move |accounts: &mut Accounts| accounts.unregister(&name);
+            Ok::<_, AccountError>(Change::saving((), Record::Registered { account }, undo))
         })
         .await
     }
@@ -56,7 +58,13 @@ impl Shop {
     pub async fn open_session(&self, session: Session) -> Result<(), ShopError> {
         self.write(&self.accounts, |accounts| {
             accounts.open_session(session.clone())?;
-            Ok::<_, AccountError>(Change::saving((), Record::SignedIn { session }))
+            metrics::gauge!("tiket_sessions").increment(1.0);
+            let token = session.token_hash.clone();
+            let undo = move |accounts: &mut Accounts| {
+                accounts.close_session(&token);
+                metrics::gauge!("tiket_sessions").decrement(1.0);
+            };
+            Ok::<_, AccountError>(Change::saving((), Record::SignedIn { session }, undo))
         })
         .await
     }
@@ -74,12 +82,20 @@ impl Shop {
         self.write(&self.accounts, |accounts| {
             Ok::<_, ShopError>(match accounts.close_session(token) {
                 None => Change::nothing_to_save(false),
-                Some(_) => Change::saving(
-                    true,
-                    Record::SignedOut {
-                        token_hash: token.clone(),
-                    },
-                ),
+                Some(session) => {
+                    metrics::gauge!("tiket_sessions").decrement(1.0);
+                    Change::saving(
+                        true,
+                        Record::SignedOut {
+                            token_hash: token.clone(),
+                        },
+                        // The sign-out did not happen: the session goes on.
+                        move |accounts: &mut Accounts| {
+                            let _ = accounts.open_session(session);
+                            metrics::gauge!("tiket_sessions").increment(1.0);
+                        },
+                    )
+                }
             })
         })
         .await

@@ -11,11 +11,14 @@
 //! 4. through the one write path ([`Shop::write`]) the buy rule checks and
 //!    sells in one step under the inventory lock, the new stock is published,
 //!    and the sale is queued to the journal; the answer comes once it is on
-//!    disk.
+//!    disk (a sale that cannot be saved is taken back and its stock published
+//!    again);
+//! 5. if the disk has not confirmed the sale within `outcome_wait`, the buyer
+//!    is told its outcome is not known yet, never "try again".
 
 use super::write::Change;
 use super::{Shop, ShopError};
-use crate::domain::{Order, OrderKey, Sale, Ticket, Yen};
+use crate::domain::{Order, OrderKey, Sale, StageId, Ticket, Yen};
 use crate::store::Record;
 use std::sync::Arc;
 
@@ -39,7 +42,38 @@ impl Purchase {
     }
 }
 
+/// How a buy ended, as the metrics count it.
+fn outcome_label(outcome: &Result<Purchase, ShopError>) -> &'static str {
+    match outcome {
+        Ok(purchase) if purchase.replayed => "replayed",
+        Ok(_) => "sold",
+        Err(ShopError::Refused(_) | ShopError::KeyReused { .. }) => "refused",
+        Err(ShopError::OutcomeUnknown) => "unknown",
+        Err(ShopError::Closed | ShopError::NotSaving) => "unavailable",
+        Err(_) => "failed",
+    }
+}
+
+/// Publishes a stage's remaining stock to the live stock's followers (and
+/// its tickets sold to the metrics).
+pub(super) fn publish(stock: &StockSender, inventory: &crate::domain::Inventory, stage: StageId) {
+    let left = inventory.remaining(stage).unwrap_or(0);
+    metrics::gauge!("tiket_tickets_sold", "stage" => stage.0.to_string())
+        .set(f64::from(inventory.sold(stage)));
+    stock.send_modify(|levels| {
+        for level in levels.iter_mut().filter(|level| level.stage == stage) {
+            level.remaining = left;
+        }
+    });
+}
+
+type StockSender = tokio::sync::watch::Sender<Vec<crate::domain::StockLevel>>;
+
 impl Shop {
+    fn publish_stock(&self, inventory: &crate::domain::Inventory, stage: StageId) {
+        publish(&self.stock, inventory, stage);
+    }
+
     /// Buys the order for its fan: once per key (or always, without one),
     /// answered only once the sale is on disk.
     pub async fn buy(
@@ -47,10 +81,19 @@ impl Shop {
         order: Order,
         key: Option<OrderKey>,
     ) -> Result<Purchase, ShopError> {
+        let started = std::time::Instant::now();
         let shop = self.clone();
-        tokio::spawn(async move { shop.buy_to_the_end(order, key).await })
-            .await
-            .unwrap_or(Err(ShopError::Interrupted))
+        let buying = tokio::spawn(async move { shop.buy_to_the_end(order, key).await });
+        // A disk that stalls (frozen, failing slowly) must not leave the
+        // buyer waiting forever, nor be answered "try again": the sale goes
+        // on in its task, and the buyer learns its outcome is not known yet.
+        let outcome = match tokio::time::timeout(self.outcome_wait, buying).await {
+            Ok(done) => done.unwrap_or(Err(ShopError::Interrupted)),
+            Err(_) => Err(ShopError::OutcomeUnknown),
+        };
+        metrics::counter!("tiket_buys_total", "outcome" => outcome_label(&outcome)).increment(1);
+        metrics::histogram!("tiket_buy_seconds").record(started.elapsed().as_secs_f64());
+        outcome
     }
 
     async fn buy_to_the_end(
@@ -81,25 +124,26 @@ impl Shop {
 
     /// Waits its turn, applies the buy rule and saves the sale.
     async fn sell(&self, order: &Order, key: Option<OrderKey>) -> Result<Sale, ShopError> {
-        let _turn = self
-            .admission
-            .acquire()
-            .await
-            .map_err(|_| ShopError::Closed)?;
+        metrics::gauge!("tiket_buyers_waiting").increment(1.0);
+        let turn = self.admission.acquire().await;
+        metrics::gauge!("tiket_buyers_waiting").decrement(1.0);
+        let _turn = turn.map_err(|_| ShopError::Closed)?;
         let now = self.clock.now();
         self.write(&self.inventory, |inventory| {
             let sale = inventory.buy(order, now, &mut rand::rng())?;
-            let left = inventory.remaining(order.stage).unwrap_or(0);
-            self.stock.send_modify(|levels| {
-                for level in levels.iter_mut().filter(|level| level.stage == order.stage) {
-                    level.remaining = left;
-                }
-            });
+            self.publish_stock(inventory, order.stage);
             let record = Record::Sold {
                 tickets: sale.tickets.clone(),
                 key,
             };
-            Ok::<_, ShopError>(Change::saving(sale, record))
+            let ids: Vec<_> = sale.tickets.iter().map(|ticket| ticket.id).collect();
+            let stage = order.stage;
+            let stock = self.stock.clone();
+            let undo = move |inventory: &mut crate::domain::Inventory| {
+                inventory.unsell(&ids);
+                publish(&stock, inventory, stage);
+            };
+            Ok::<_, ShopError>(Change::saving(sale, record, undo))
         })
         .await
     }

@@ -29,6 +29,7 @@ use crate::domain::{
 use crate::store::{CommitError, GroupCommit, Saved, Store, StoreError};
 use keyed::KeyedOrders;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::{watch, Semaphore};
 use tokio_util::sync::CancellationToken;
@@ -46,6 +47,9 @@ pub struct ShopOptions {
     pub max_batch: usize,
     /// The time, for sale windows, sessions and compaction.
     pub clock: SharedClock,
+    /// How long a buy waits for its sale to reach the disk before it is
+    /// answered "outcome not known yet" (the sale itself goes on).
+    pub outcome_wait: Duration,
 }
 
 impl Default for ShopOptions {
@@ -55,6 +59,7 @@ impl Default for ShopOptions {
             buy_permits: 256,
             max_batch: 1024,
             clock: clock::system(),
+            outcome_wait: Duration::from_secs(20),
         }
     }
 }
@@ -77,6 +82,14 @@ pub enum ShopError {
     NotSaved(CommitError),
     #[error("the shop is closing; try again in a moment")]
     Closed,
+    /// A write to disk failed earlier: nothing more is decided, so nothing
+    /// was changed.
+    #[error("the shop cannot save anything right now, so nothing was changed")]
+    NotSaving,
+    /// The buy was made, but its sale has not reached the disk within
+    /// `outcome_wait`: it may still be saved, or not.
+    #[error("your order is not confirmed yet; check your tickets before buying again")]
+    OutcomeUnknown,
     /// The task running the buy stopped before answering (a bug, or the
     /// server shutting down).
     #[error("your order was interrupted; check your tickets before buying again")]
@@ -92,6 +105,20 @@ impl From<CommitError> for ShopError {
     }
 }
 
+/// How the shop's saving goes, for `/healthz`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Saving as it should.
+    Ok,
+    /// A flush to disk has been running for over a second: slow but honest.
+    Degraded,
+    /// A write failed: the shop decides nothing more until restarted.
+    Failing,
+}
+
+/// A flush running longer than this makes the shop [`Health::Degraded`].
+const SLOW_FLUSH: Duration = Duration::from_secs(1);
+
 pub struct Shop {
     inventory: Mutex<Inventory>,
     accounts: Mutex<Accounts>,
@@ -104,6 +131,7 @@ pub struct Shop {
     /// Cancelled when the server begins to shut down: long-lived streams end.
     closing: CancellationToken,
     clock: SharedClock,
+    outcome_wait: Duration,
 }
 
 impl Shop {
@@ -150,6 +178,11 @@ impl Shop {
         let buy_permits = options
             .buy_permits
             .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+        for stage in &saved.festival.stages {
+            metrics::gauge!("tiket_tickets_sold", "stage" => stage.id.0.to_string())
+                .set(f64::from(inventory.sold(stage.id)));
+        }
+        metrics::gauge!("tiket_sessions").set(accounts.session_count() as f64);
         let (stock, _) = watch::channel(inventory.stock_levels());
         Ok(Shop {
             stock,
@@ -162,6 +195,7 @@ impl Shop {
             buy_permits: buy_permits as u32,
             journal: Arc::new(journal),
             clock: options.clock,
+            outcome_wait: options.outcome_wait,
         })
     }
 
@@ -215,6 +249,22 @@ impl Shop {
     /// Whether the shop can still save: false once a write to disk failed.
     pub fn is_saving(&self) -> bool {
         !self.journal.has_failed()
+    }
+
+    /// How saving goes: failing once a write failed, degraded while a flush
+    /// is slow.
+    pub fn health(&self) -> Health {
+        if self.journal.has_failed() {
+            Health::Failing
+        } else if self
+            .journal
+            .flush_running_for()
+            .is_some_and(|running| running > SLOW_FLUSH)
+        {
+            Health::Degraded
+        } else {
+            Health::Ok
+        }
     }
 
     /// Follows every stage's remaining stock: changes after each sale.

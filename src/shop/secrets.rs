@@ -49,7 +49,11 @@ impl Shop {
                         purpose: purpose.to_owned(),
                         secret: secret.clone(),
                     };
-                    Change::saving(secret, record)
+                    let purpose = purpose.to_owned();
+                    let undo = move |secrets: &mut Secrets| {
+                        secrets.0.remove(&purpose);
+                    };
+                    Change::saving(secret, record, undo)
                 }
             })
         })

@@ -11,8 +11,11 @@
 //! 4. release the lock;
 //! 5. wait until the journal has the record on disk, and only then answer.
 //!
-//! So "refuse once a write has failed", "show only what is durable" or a
-//! second store are each added here, once, for every kind of record.
+//! And when the disk fails, memory never runs ahead of it:
+//! - once a write has failed, nothing more is decided: every change is
+//!   refused up front ([`ShopError::NotSaving`]), before it touches memory;
+//! - a change whose record could not be saved is taken back (its `undo`), so
+//!   what was decided but not saved is shown to no one.
 
 use super::{Shop, ShopError};
 use crate::store::Record;
@@ -24,18 +27,25 @@ pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// What a change made: the answer to give, and the record to save (`None`
-/// when the change turned out to change nothing).
-pub(super) struct Change<T> {
+/// Takes a change back from the state it was made on.
+type Undo<S> = Box<dyn FnOnce(&mut S) + Send>;
+
+/// What a change made: the answer to give, the record to save (`None`
+/// when the change turned out to change nothing), and how to take the
+/// change back if the record cannot be saved.
+pub(super) struct Change<T, S> {
     pub answer: T,
     pub record: Option<Record>,
+    pub undo: Option<Undo<S>>,
 }
 
-impl<T> Change<T> {
-    pub fn saving(answer: T, record: Record) -> Self {
+impl<T, S> Change<T, S> {
+    /// A change to save, and how to take it back should saving fail.
+    pub fn saving(answer: T, record: Record, undo: impl FnOnce(&mut S) + Send + 'static) -> Self {
         Change {
             answer,
             record: Some(record),
+            undo: Some(Box::new(undo)),
         }
     }
 
@@ -43,6 +53,7 @@ impl<T> Change<T> {
         Change {
             answer,
             record: None,
+            undo: None,
         }
     }
 }
@@ -53,19 +64,32 @@ impl Shop {
     pub(super) async fn write<S, T, E>(
         &self,
         state: &Mutex<S>,
-        change: impl FnOnce(&mut S) -> Result<Change<T>, E>,
+        change: impl FnOnce(&mut S) -> Result<Change<T, S>, E>,
     ) -> Result<T, ShopError>
     where
         ShopError: From<E>,
     {
-        let (answer, saved) = {
+        if self.journal.has_failed() {
+            return Err(ShopError::NotSaving);
+        }
+        let (answer, saved, undo) = {
             let mut state = lock(state);
-            let Change { answer, record } = change(&mut state)?;
+            let Change {
+                answer,
+                record,
+                undo,
+            } = change(&mut state)?;
             // Queued under the lock: the journal's order is the changes' order.
-            (answer, record.map(|record| self.journal.submit(record)))
+            let saved = record.map(|record| self.journal.submit(record));
+            (answer, saved, undo)
         };
         if let Some(saved) = saved {
-            saved.await?;
+            if let Err(error) = saved.await {
+                if let Some(undo) = undo {
+                    undo(&mut lock(state));
+                }
+                return Err(error.into());
+            }
         }
         Ok(answer)
     }

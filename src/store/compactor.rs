@@ -107,7 +107,9 @@ pub fn fold(dir: &Path, up_to: u64, clock: &SharedClock) -> Result<(), StoreErro
             if seq != last + 1 {
                 return Err(StoreError::Corrupt {
                     path: segment.path.clone(),
-                    message: format!("record {seq} follows record {last}: records in between are missing"),
+                    message: format!(
+                        "record {seq} follows record {last}: records in between are missing"
+                    ),
                 });
             }
             records.push(record);

@@ -54,7 +54,11 @@ pub fn read(dir: &Path) -> Result<Option<Folder>, StoreError> {
         let stray = stray.or_else(|| legacy.then(|| legacy_path.clone()));
         return match stray {
             // An empty journal beside no snapshot is a setup cut short: fresh.
-            Some(path) if std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(true) => {
+            Some(path)
+                if std::fs::metadata(&path)
+                    .map(|m| m.len() > 0)
+                    .unwrap_or(true) =>
+            {
                 Err(StoreError::Corrupt {
                     path,
                     message: format!(

@@ -290,13 +290,20 @@ mod tests {
                 end: saved.len() as u64,
             })
         }
-        fn read_after(&mut self, position: crate::store::Position) -> Result<Vec<Record>, StoreError> {
+        fn read_after(
+            &mut self,
+            position: crate::store::Position,
+        ) -> Result<Vec<Record>, StoreError> {
             Ok(self.saved.lock().unwrap()[position as usize..].to_vec())
         }
         fn load_snapshot(&mut self) -> Result<Option<(Saved, crate::store::Position)>, StoreError> {
             Ok(None)
         }
-        fn save_snapshot(&mut self, _: &Saved, _: crate::store::Position) -> Result<(), StoreError> {
+        fn save_snapshot(
+            &mut self,
+            _: &Saved,
+            _: crate::store::Position,
+        ) -> Result<(), StoreError> {
             Ok(())
         }
         fn compact(&mut self) -> Result<(), StoreError> {

@@ -435,7 +435,9 @@ mod tests {
         let all = records(300, 1);
         let mut store = fresh_with(dir.path(), options(4_000));
         append_all(&mut store, &all, 7);
-        assert!(segments(dir.path()).len() > 1 || snapshot::read(dir.path()).unwrap().unwrap().seq > 0);
+        assert!(
+            segments(dir.path()).len() > 1 || snapshot::read(dir.path()).unwrap().unwrap().seq > 0
+        );
         drop(store);
         assert_eq!(reload(dir.path()).unwrap().unwrap().records, all);
     }
@@ -513,7 +515,10 @@ mod tests {
         drop(store);
         let journal = last_segment(dir.path());
         let full = fs::read(&journal).unwrap();
-        for cut in (0..=full.len()).step_by(7).chain([full.len() - 1, full.len()]) {
+        for cut in (0..=full.len())
+            .step_by(7)
+            .chain([full.len() - 1, full.len()])
+        {
             fs::write(&journal, &full[..cut]).unwrap();
             let whole_lines = full[..cut].iter().filter(|&&b| b == b'\n').count();
             let saved = reload(dir.path())
@@ -537,7 +542,10 @@ mod tests {
         match reload(dir.path()) {
             Err(error @ StoreError::CorruptLine { line: 2, .. }) => {
                 let text = error.to_string();
-                assert!(text.contains("journal-") && text.contains("checksum"), "{text}");
+                assert!(
+                    text.contains("journal-") && text.contains("checksum"),
+                    "{text}"
+                );
             }
             other => panic!("{:?}", other.map(|saved| saved.map(|s| s.records.len()))),
         }

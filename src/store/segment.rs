@@ -133,7 +133,10 @@ pub fn read_bytes(path: &Path, bytes: &[u8], legacy: bool) -> Result<Read, Store
             _ => checked(line).map_err(corrupt)?,
         };
         let entry: LineIn = serde_json::from_slice(json).map_err(|e| corrupt(e.to_string()))?;
-        if let Some((previous, _)) = records.last().filter(|(previous, _)| entry.seq <= *previous) {
+        if let Some((previous, _)) = records
+            .last()
+            .filter(|(previous, _)| entry.seq <= *previous)
+        {
             return Err(corrupt(format!(
                 "record {} comes after record {previous}",
                 entry.seq
@@ -160,9 +163,14 @@ fn checked(line: &[u8]) -> Result<&[u8], String> {
         .ok()
         .filter(|_| lower_hex)
         .and_then(|crc| u32::from_str_radix(crc, 16).ok())
-        .ok_or("the line's checksum is unreadable: the file is damaged (restore it from a backup)")?;
+        .ok_or(
+            "the line's checksum is unreadable: the file is damaged (restore it from a backup)",
+        )?;
     if crc32c::crc32c(json) != crc {
-        return Err("the line's checksum does not match: the file is damaged (restore it from a backup)".into());
+        return Err(
+            "the line's checksum does not match: the file is damaged (restore it from a backup)"
+                .into(),
+        );
     }
     Ok(json)
 }
@@ -183,7 +191,10 @@ mod tests {
         let mut out = Vec::new();
         lines(7, &[record(1), record(2)], &mut out).unwrap();
         let text = String::from_utf8(out.clone()).unwrap();
-        assert!(text.lines().all(|line| line.as_bytes()[8] == b' '), "{text}");
+        assert!(
+            text.lines().all(|line| line.as_bytes()[8] == b' '),
+            "{text}"
+        );
         let read = read_bytes(Path::new("j"), &out, false).unwrap();
         assert_eq!(read.records, [(7, record(1)), (8, record(2))]);
         assert_eq!((read.whole_bytes, read.torn_bytes), (out.len() as u64, 0));
@@ -196,7 +207,8 @@ mod tests {
         let mut out = Vec::new();
         lines(1, &[record(1), record(2), record(3)], &mut out).unwrap();
         let second_line = out.iter().position(|&b| b == b'\n').unwrap() + 1;
-        let third_line = second_line + out[second_line..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        let third_line =
+            second_line + out[second_line..].iter().position(|&b| b == b'\n').unwrap() + 1;
         for at in second_line..third_line - 1 {
             for bit in 0..8 {
                 let mut damaged = out.clone();
@@ -216,9 +228,19 @@ mod tests {
     fn the_old_format_reads_only_where_allowed_and_names_its_files() {
         let old = format!(
             "{}\n",
-            serde_json::to_string(&LineOut { seq: 1, record: &record(1) }).unwrap()
+            serde_json::to_string(&LineOut {
+                seq: 1,
+                record: &record(1)
+            })
+            .unwrap()
         );
-        assert_eq!(read_bytes(Path::new("j"), old.as_bytes(), true).unwrap().records.len(), 1);
+        assert_eq!(
+            read_bytes(Path::new("j"), old.as_bytes(), true)
+                .unwrap()
+                .records
+                .len(),
+            1
+        );
         assert!(matches!(
             read_bytes(Path::new("j"), old.as_bytes(), false),
             Err(StoreError::CorruptLine { line: 1, .. })

@@ -106,7 +106,8 @@ fn write_via(dir: &Path, temp: &Path, saved: &Saved, seq: u64) -> Result<u64, St
     };
     let file = File::create(temp).map_err(write_error)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    serde_json::to_writer(&mut out, &snapshot).map_err(|e| write_error(std::io::Error::other(e)))?;
+    serde_json::to_writer(&mut out, &snapshot)
+        .map_err(|e| write_error(std::io::Error::other(e)))?;
     out.write_all(b"\n").map_err(write_error)?;
     let file = out.into_inner().map_err(|e| write_error(e.into_error()))?;
     file.sync_all().map_err(write_error)?;

@@ -47,7 +47,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, Secur
 use utoipa::openapi::{Ref, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
-use views::Health;
+use views::{Health, HealthStatus};
 
 /// A query string whose rejection is an [`ApiError`].
 #[derive(FromRequestParts)]
@@ -269,22 +269,26 @@ fn cross_origin() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
-/// Whether the shop can still sell: 503 once a sale could not be saved.
+/// Whether the shop can still sell: 503 "failing" once a sale could not be
+/// saved (it decides nothing more until restarted); 200 "degraded" while a
+/// flush to disk has been running for over a second (slow but honest: keep
+/// sending it buyers); 200 "ok" otherwise.
 #[utoipa::path(get, path = "/healthz", tag = "operators",
     responses(
-        (status = 200, description = "Serving and saving", body = Health),
-        (status = 503, description = "A write to disk failed; the shop sells nothing more", body = Health),
+        (status = 200, description = "Serving and saving (`ok`), or saving slowly (`degraded`)", body = Health),
+        (status = 503, description = "A write to disk failed; the shop sells nothing more until restarted", body = Health),
     ))]
 pub async fn healthz(State(shop): State<Arc<Shop>>) -> impl IntoResponse {
     let tickets_sold = shop.tickets_sold();
-    let (status, text) = match shop.is_saving() {
-        true => (StatusCode::OK, "ok"),
-        false => (StatusCode::SERVICE_UNAVAILABLE, "failing"),
+    let (code, status) = match shop.health() {
+        crate::shop::Health::Ok => (StatusCode::OK, HealthStatus::Ok),
+        crate::shop::Health::Degraded => (StatusCode::OK, HealthStatus::Degraded),
+        crate::shop::Health::Failing => (StatusCode::SERVICE_UNAVAILABLE, HealthStatus::Failing),
     };
     (
-        status,
+        code,
         Json(Health {
-            status: text,
+            status,
             tickets_sold,
         }),
     )

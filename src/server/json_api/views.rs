@@ -181,11 +181,19 @@ pub struct MyTicketsQuery {
 /// Operators' view of the server.
 #[derive(Serialize, ToSchema)]
 pub struct Health {
-    /// `ok`, or `failing` once a sale could not be saved.
-    #[schema(example = "ok")]
-    pub status: &'static str,
+    pub status: HealthStatus,
     /// Tickets sold over all stages.
     pub tickets_sold: u32,
+}
+
+/// `ok`; `degraded` while a flush to disk is slow (over a second); `failing`
+/// once a sale could not be saved (nothing more is sold until a restart).
+#[derive(Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+    Failing,
 }
 
 fn stage_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
