@@ -222,6 +222,11 @@ impl Accounts {
         Ok(())
     }
 
+    /// Accounts there are.
+    pub fn count(&self) -> usize {
+        self.by_name.len()
+    }
+
     /// Sessions open now (expired ones may linger until forgotten).
     pub fn session_count(&self) -> usize {
         self.sessions.len()

@@ -8,6 +8,7 @@
 //! snapshots in the background ([`compactor`]); [`GroupCommit`] batches
 //! appends from many buyers into one fsync.
 
+pub mod backup;
 pub mod compactor;
 pub mod folder;
 pub mod group_commit;
