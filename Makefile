@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush clean
+.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -64,6 +64,11 @@ bench-signin:
 ## 10,000-fan rush (not a test). Cargo builds the release `tiket` binary the benchmark starts.
 bench-rush:
 	cargo bench --features ssr --bench rush
+
+## Benchmark: sustained durable buys while snapshots are written (TIKET_BENCH_BEFORE_BIN compares an
+## older binary in the same run), and recovery time at start-up for 10k/100k/1M tickets (not a test).
+bench-snapshots:
+	cargo bench --features ssr --bench snapshots
 
 clean:
 	cargo clean

@@ -219,14 +219,15 @@ fn a_disk_that_fills_during_a_buy_storm_loses_nothing_acknowledged_and_shows_not
             Err(ShopError::NotSaving)
         ));
         assert_eq!(shop.fan_of(&token, now).unwrap(), fan, "still signed in");
+        let _ = shop.close().await;
+        drop(shop);
+        // A snapshot that met the full disk removed its temporary file.
         let leftovers: Vec<_> = std::fs::read_dir(&data)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|name| name.ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
-        let _ = shop.close().await;
-        drop(shop);
 
         // Space freed: every acknowledged sale is back, none twice.
         sh(

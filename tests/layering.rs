@@ -67,6 +67,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // `tiket serve`'s flags and environment.
     ("server::config", &["shop", "server::auth", "store", "clock", "domain", "server::client_addr",
                          "server::connections"]),
+    // Prometheus metrics on their own address.
+    ("server::prometheus", &[]),
     // Cross-site requests refused.
     ("server::same_origin", &["routes", "messages", "server::fallbacks"]),
     // Browser protections on every answer (CSP, nosniff, no-store).
