@@ -198,3 +198,44 @@ fn the_commands_refuse_bad_folders_in_one_line_and_change_nothing() {
         "00000000 {\"seq\":1}\n"
     );
 }
+
+/// A data folder written by the tiket before segments (`tests/fixtures/format1`:
+/// two sign-ups, two orders, one with a key, a sign-out, left by a kill -9
+/// with the journal unfolded) loads whole, is upgraded, and verifies.
+#[test]
+fn a_folder_written_by_the_previous_tiket_is_upgraded_without_loss() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format1");
+        for file in ["snapshot.json", "journal.jsonl"] {
+            std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+        }
+        let open = || {
+            let store = JsonStore::open(dir.path()).unwrap();
+            Arc::new(Shop::open(store, || unreachable!("set up"), ShopOptions::default()).unwrap())
+        };
+        let shop = open();
+        let pekora = shop.tickets_of(&FanName::new("pekora").unwrap());
+        let miko = shop.tickets_of(&FanName::new("miko").unwrap());
+        assert_eq!((pekora.len(), miko.len()), (2, 1));
+        let replay = Order {
+            stage: StageId(1),
+            fan: FanName::new("pekora").unwrap(),
+            quantity: 2,
+        };
+        let key = tiket::domain::OrderKey::new("first-order").unwrap();
+        let again = shop.buy(replay, Some(key)).await.unwrap();
+        assert!(again.replayed, "the saved key still answers its order");
+        assert_eq!(again.tickets, pekora);
+        shop.close().await.unwrap();
+        drop(shop);
+        assert!(
+            !dir.path().join("journal.jsonl").exists(),
+            "upgraded to segments"
+        );
+        let summary = backup::verify(dir.path()).unwrap();
+        assert_eq!((summary.tickets, summary.accounts), (3, 2));
+        let shop = open();
+        assert_eq!(shop.tickets_of(&FanName::new("pekora").unwrap()), pekora);
+    });
+}
