@@ -8,7 +8,8 @@
 //! removes the segments it covers. A crash at any step leaves a folder that
 //! loads exactly (see `folder`). A fold that fails (a full disk) removes its
 //! temporary file and is tried again when the next segment closes, never on
-//! every write.
+//! every write. The thread runs at the lowest priority (`thread-priority`):
+//! under a rush the buyers' threads get the cores first.
 
 use super::segment;
 use super::snapshot;
@@ -34,6 +35,13 @@ impl Compactor {
         let thread = std::thread::Builder::new()
             .name("tiket-snapshot".into())
             .spawn(move || {
+                // Buyers' threads come first: on a busy machine a snapshot
+                // takes longer, a buy does not.
+                if let Err(error) =
+                    thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+                {
+                    tracing::debug!("the snapshot thread keeps its priority: {error:?}");
+                }
                 while let Ok(mut up_to) = woken.recv() {
                     // Fold once for everything closed meanwhile.
                     while let Ok(later) = woken.try_recv() {

@@ -150,11 +150,6 @@ impl JsonStore {
             self.options.clock.clone(),
         ));
     }
-
-    /// Number of the last record saved.
-    pub fn position(&self) -> Position {
-        self.last_seq
-    }
 }
 
 impl Store for JsonStore {
@@ -169,7 +164,6 @@ impl Store for JsonStore {
         };
         let Folder {
             saved,
-            snapshot_seq,
             last_seq,
             segments,
             covered,
@@ -212,7 +206,6 @@ impl Store for JsonStore {
                 _ => self.start_segment(last_seq + 1)?,
             }
         }
-        let _ = snapshot_seq;
         self.start_compactor();
         Ok(Some(saved))
     }
