@@ -85,7 +85,9 @@ pub async fn my_tickets(
             example = json!({"error": "only 1 tickets are left for stage 1; you asked for 2"})),
         (status = 422, description = "A field is missing, unknown or of the wrong kind, the quantity is over the per-order limit of the day, the total cannot be counted, or the key was used for another order", body = ErrorBody,
             example = json!({"error": "one order can hold at most 4 tickets; you asked for 6"})),
-        (status = 503, description = "The server is shutting down; try again", body = ErrorBody,
+        (status = 202, description = "The sale has not reached the disk within 20 s (a stalled disk): its outcome is not known yet. It may still be saved; check my-tickets before buying again, or send the same order with the same Idempotency-Key, which answers its outcome and never buys twice", body = ErrorBody,
+            example = json!({"error": "your order is taking longer than usual to be confirmed, so its outcome is not known yet; check your tickets in a minute before buying again (sent again with the same Idempotency-Key, it answers with its outcome and never buys twice)"})),
+        (status = 503, description = "The server is shutting down (try again), or a write to disk failed and the shop decides nothing more until restarted (nothing was changed)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again")),
             example = json!({"error": "the shop is closing; try again in a moment"})),
     ))]
