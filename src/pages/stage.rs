@@ -185,7 +185,7 @@ fn BuyForm(
     let quantity_error =
         Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
     // The total as the server wrote it (the domain's checked product, in
-    // the fan's language); a quantity past one order's shows no total.
+    // the fan's language); a quantity past one order's shows none.
     let order = move || {
         let n = chosen().filter(|&n| n >= 1)?;
         let total = totals
@@ -193,9 +193,11 @@ fn BuyForm(
             .clone();
         Some((n, total))
     };
-    let label = Signal::derive(move || match order() {
-        Some((n, total)) => td_string!(l, stage.buy, count = n, total = total).to_string(),
-        None => td_string!(l, stage.buy_button).to_string(),
+    let label = Signal::derive(move || match (order(), chosen().filter(|&n| n >= 1)) {
+        (Some((n, total)), _) => td_string!(l, stage.buy, count = n, total = total).to_string(),
+        // More than one order may hold: no total (the server says why).
+        (None, Some(n)) => td_string!(l, stage.buy_count, count = n).to_string(),
+        (None, None) => td_string!(l, stage.buy_button).to_string(),
     });
     let step = move |by: i64| {
         let next = (i64::from(chosen().unwrap_or(1)) + by).clamp(1, i64::from(most()));
