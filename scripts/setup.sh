@@ -64,6 +64,13 @@ if [ ! -x "$chromium_path" ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
 fi
+# Japanese glyphs for the browser tests: without a CJK font Chromium draws boxes, and the
+# tests that check Japanese pages fit a phone's width would measure the boxes.
+if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=ja 2>/dev/null)" ] && command -v apt-get >/dev/null; then
+  say "installing Debian's fonts-noto-cjk (Japanese text in the browser tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null
+fi
 
 # The contract run's tools (Schemathesis, openapi-spec-validator) from PyPI, exactly as
 # contract/requirements.txt pins them, every file checked against its hash, in a virtual

@@ -4,6 +4,8 @@
 use crate::components::clock::{provide_hydrated, use_hydrated};
 use crate::components::notice::ErrorNotice;
 use crate::components::site_chrome::{SiteFooter, SiteHeader};
+use crate::i18n::{td_string, I18nContextProvider, Locale};
+use crate::language::use_locale;
 use crate::pages::{
     my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
     stage::StagePage, stage_list::StageListPage,
@@ -16,11 +18,17 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The document around the app: head, scripts and body.
+/// The document around the app: head, scripts and body, in the request's
+/// language (`<html lang>`, which the browser's translations start from).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_i18n::Locale as _;
+    #[cfg(feature = "ssr")]
+    let language = crate::language::of_this_request();
+    #[cfg(not(feature = "ssr"))]
+    let language = Locale::default();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -35,12 +43,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Every page of tiket. Pages render on the server in full (`SsrMode::Async`)
-/// so fans without JavaScript get complete HTML, then hydrate. The account
-/// actions live here, so the header hears of every sign-in and sign-out.
+/// Every page of tiket, in the fan's language. Pages render on the server in
+/// full (`SsrMode::Async`) so fans without JavaScript get complete HTML, then
+/// hydrate. The account actions live here, so the header hears of every
+/// sign-in and sign-out.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The language: on the server the request's (`crate::language`: the
+    // cookie, else Accept-Language), handed to leptos_i18n as if it were the
+    // only language the browser accepts; in the browser, `<html lang>`, as
+    // the server wrote it. The shell writes `<html lang>` and the switcher
+    // writes the cookie, so the crate does neither.
+    #[cfg(feature = "ssr")]
+    let chosen = {
+        use leptos_i18n::Locale as _;
+        let language = crate::language::of_this_request().as_str().to_owned();
+        leptos_i18n::context::UseLocalesOptions::default()
+            .ssr_lang_header_getter(move || Some(language.clone()))
+    };
+    #[cfg(not(feature = "ssr"))]
+    let chosen = leptos_i18n::context::UseLocalesOptions::default();
+    view! {
+        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false enable_cookie=false ssr_lang_header_getter=chosen>
+            <Site/>
+        </I18nContextProvider>
+    }
+}
+
+/// The site inside the translations' context: head tags, header, the page, footer.
+#[component]
+fn Site() -> impl IntoView {
+    let l: Locale = use_locale();
     provide_hydrated();
     let hydrated = use_hydrated();
     provide_context(ServerAction::<SignIn>::new());
@@ -49,18 +83,18 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/tiket.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
-        <Meta name="description" content="Tickets for hololive 5th fes. Capture the Moment — every stage, live stock."/>
+        <Meta name="description" content=td_string!(l, site.description).to_string()/>
         <Meta name="theme-color" content="#0b1026"/>
         <Title formatter=|page: String| if page.is_empty() { "tiket".to_string() } else { format!("{page} · tiket") }/>
         <Router>
             <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().then_some("true")>
                 <SiteHeader/>
                 <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 pb-16 sm:px-6">
-                    <ErrorBoundary fallback=|errors| {
+                    <ErrorBoundary fallback=move |errors| {
                         let message = move || {
                             errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")
                         };
-                        view! { <ErrorNotice title="This page could not be shown" message=message()/> }
+                        view! { <ErrorNotice title=td_string!(l, site.page_error).to_string() message=message()/> }
                     }>
                         <Routes fallback=NotFoundPage>
                             <Route path=path!("") view=StageListPage ssr=SsrMode::Async/>

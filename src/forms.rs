@@ -4,7 +4,7 @@
 //! Shared by the server functions, which fill them, and the pages and
 //! components, which show them.
 
-use crate::domain::{TicketId, Yen};
+use crate::domain::TicketId;
 use serde::{Deserialize, Serialize};
 
 /// Why a server function did not do what was asked, in a sentence for the
@@ -94,7 +94,8 @@ pub struct Flash {
 pub struct Bought {
     pub stage_name: String,
     pub tickets: Vec<TicketId>,
-    pub total: Yen,
+    /// The order's total, as the fan's language writes it.
+    pub total: String,
     /// The same order had already been bought (sent twice).
     pub replayed: bool,
 }

@@ -4,20 +4,19 @@
 //! table (`refusal`) picks the message and the status; the JSON API and the
 //! server functions only ask for the sentence.
 //!
-//! Today there is one language. Translations add a `Lang` and its arm in
-//! [`sentence`]; no caller changes.
+//! The words are in the translation files, `locales/<language>.json` under
+//! `errors` (one key per message; a sentence for fans, where it differs from
+//! the API's clause, under the same key with `_page`). A new language is a
+//! new file; no code here changes.
 
 use crate::domain::{FanNameError, PasswordError, SessionError, StageId};
+use crate::i18n::td_string;
 use crate::when;
-use std::fmt;
 use time::OffsetDateTime;
 
-/// A language tiket speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    En,
-}
+/// A language tiket speaks (`Lang::en_GB`, `Lang::ja`, `Lang::id`): the
+/// translation files' locales.
+pub use crate::i18n::Locale as Lang;
 
 /// How a sentence names a stage: by number, as the JSON API's clients know
 /// stages (`stage 1`, and exact times such as `2026-11-01 12:00 +09:00`), or
@@ -151,158 +150,258 @@ pub enum Message {
 }
 
 /// The sentence `message` says in `lang`. API sentences start in lower case
-/// (they follow `error:`); pages capitalise them.
+/// in English (they follow `error:`); pages capitalise them.
 pub fn sentence(message: &Message, lang: Lang) -> String {
-    match lang {
-        Lang::En => english(message),
-    }
-}
-
-impl fmt::Display for StageRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StageRef::Number(id) => write!(f, "stage {id}"),
-            StageRef::Named(name) => f.write_str(name),
-        }
-    }
-}
-
-/// A moment as a stage's reference implies: exact for API clients, in
-/// Japan's time, as the pages show it, for fans.
-fn moment(stage: &StageRef, at: OffsetDateTime) -> String {
-    match stage {
-        StageRef::Number(_) => format!("at {}", when::exact(at)),
-        StageRef::Named(_) => format!("{} JST", when::short_date_time(at)),
-    }
-}
-
-fn english(message: &Message) -> String {
     use Message::*;
-    let named = |stage: &StageRef| matches!(stage, StageRef::Named(_));
-    // Fans read whole sentences; API clients read clauses after "error:".
-    let end = |stage: &StageRef| if named(stage) { "." } else { "" };
-    match message {
-        UnknownStage { stage } => format!("there is no {stage}"),
-        NoTickets => "choose at least one ticket".into(),
-        OverOrderLimit { requested, limit } => {
-            format!("one order can hold at most {limit} tickets; you asked for {requested}")
+    let l = lang;
+    // Numbers in plain digits in every language: the API's sentences are
+    // read by programs too (and pinned to the domain's), and the numbers a
+    // refusal names are small.
+    let n = |value: u32| value.to_string();
+    let count = |value: u64, _: Lang| value.to_string();
+    let stage_words = |stage: &StageRef| match stage {
+        StageRef::Number(id) => td_string!(l, errors.stage_number, id = id.0).to_string(),
+        StageRef::Named(name) => name.clone(),
+    };
+    // API clients read stage numbers and exact times; fans read the stage's
+    // name and times in JST, in whole sentences.
+    let moment = |stage: &StageRef, at: OffsetDateTime| match stage {
+        StageRef::Number(_) => td_string!(l, errors.at_exact, moment = when::exact(at)).to_string(),
+        StageRef::Named(_) => {
+            td_string!(l, errors.at_jst, moment = when::short_date_time(at, l)).to_string()
         }
-        SaleNotOpen { stage, opens } => format!(
-            "{}ickets for {stage} are not on sale yet; the sale opens {}{}",
-            if named(stage) { "T" } else { "t" },
-            moment(stage, *opens),
-            end(stage)
-        ),
-        SaleClosed { stage, closed } => format!(
-            "{}he sale for {stage} closed {}{}",
-            if named(stage) { "T" } else { "t" },
-            moment(stage, *closed),
-            end(stage)
-        ),
-        OverFanLimit { stage, limit, held } => format!(
-            "{} fan may hold at most {limit} tickets for {stage}; you hold {held} already, so you can buy {} more{}",
-            if named(stage) { "A" } else { "a" },
-            limit.saturating_sub(*held),
-            end(stage)
-        ),
-        SoldOut { stage } => format!("{stage} is sold out{}", end(stage)),
+    };
+    let named = |stage: &StageRef| matches!(stage, StageRef::Named(_));
+    match message {
+        UnknownStage { stage } => {
+            td_string!(l, errors.unknown_stage, stage = stage_words(stage)).to_string()
+        }
+        NoTickets => td_string!(l, errors.no_tickets).to_string(),
+        OverOrderLimit { requested, limit } => td_string!(
+            l,
+            errors.over_order_limit,
+            limit = n(*limit),
+            requested = n(*requested)
+        )
+        .to_string(),
+        SaleNotOpen { stage, opens } => {
+            let (stage_name, moment) = (stage_words(stage), moment(stage, *opens));
+            match named(stage) {
+                true => td_string!(
+                    l,
+                    errors.sale_not_open_page,
+                    stage = stage_name,
+                    moment = moment
+                )
+                .to_string(),
+                false => td_string!(l, errors.sale_not_open, stage = stage_name, moment = moment)
+                    .to_string(),
+            }
+        }
+        SaleClosed { stage, closed } => {
+            let (stage_name, moment) = (stage_words(stage), moment(stage, *closed));
+            match named(stage) {
+                true => td_string!(
+                    l,
+                    errors.sale_closed_page,
+                    stage = stage_name,
+                    moment = moment
+                )
+                .to_string(),
+                false => td_string!(l, errors.sale_closed, stage = stage_name, moment = moment)
+                    .to_string(),
+            }
+        }
+        OverFanLimit { stage, limit, held } => {
+            let (stage_name, left) = (stage_words(stage), n(limit.saturating_sub(*held)));
+            let (limit, held) = (n(*limit), n(*held));
+            match named(stage) {
+                true => td_string!(
+                    l,
+                    errors.over_fan_limit_page,
+                    stage = stage_name,
+                    limit = limit,
+                    held = held,
+                    left = left
+                )
+                .to_string(),
+                false => td_string!(
+                    l,
+                    errors.over_fan_limit,
+                    stage = stage_name,
+                    limit = limit,
+                    held = held,
+                    left = left
+                )
+                .to_string(),
+            }
+        }
+        SoldOut { stage } => match named(stage) {
+            true => td_string!(l, errors.sold_out_page, stage = stage_words(stage)).to_string(),
+            false => td_string!(l, errors.sold_out, stage = stage_words(stage)).to_string(),
+        },
         NotEnoughStock {
             stage,
             requested,
             remaining,
-        } => match (stage, remaining) {
-            (StageRef::Named(_), 1) => {
-                format!("Only 1 ticket is left for {stage}; you asked for {requested}.")
-            }
-            (StageRef::Named(_), _) => {
-                format!("Only {remaining} tickets are left for {stage}; you asked for {requested}.")
-            }
-            (StageRef::Number(_), _) => {
-                format!("only {remaining} tickets are left for {stage}; you asked for {requested}")
-            }
+        } => match named(stage) {
+            true => td_string!(
+                l,
+                errors.not_enough_stock_page,
+                count = *remaining,
+                stage = stage_words(stage),
+                requested = n(*requested)
+            )
+            .to_string(),
+            false => td_string!(
+                l,
+                errors.not_enough_stock,
+                remaining = n(*remaining),
+                stage = stage_words(stage),
+                requested = n(*requested)
+            )
+            .to_string(),
         },
-        TotalTooLarge { stage, requested } => format!(
-            "{requested} tickets for {stage} cost more than tiket can count{}",
-            end(stage)
-        ),
-        KeyReused { stage, quantity } => format!(
-            "this idempotency key was already used for another order ({quantity} × stage {stage}); use a new key for a new order"
-        ),
-        BadOrderKey => format!(
-            "the Idempotency-Key header is not acceptable: {}",
-            crate::domain::OrderKeyError
-        ),
-        NotSaved => {
-            "your request could not be saved; check your tickets before buying again".into()
+        TotalTooLarge { stage, requested } => match named(stage) {
+            true => td_string!(
+                l,
+                errors.total_too_large_page,
+                requested = n(*requested),
+                stage = stage_words(stage)
+            )
+            .to_string(),
+            false => td_string!(
+                l,
+                errors.total_too_large,
+                requested = n(*requested),
+                stage = stage_words(stage)
+            )
+            .to_string(),
+        },
+        KeyReused { stage, quantity } => td_string!(
+            l,
+            errors.key_reused,
+            quantity = n(*quantity),
+            stage = stage.0
+        )
+        .to_string(),
+        BadOrderKey => td_string!(
+            l,
+            errors.bad_order_key,
+            max = count(crate::domain::OrderKey::MAX_LEN as u64, l)
+        )
+        .to_string(),
+        NotSaved => td_string!(l, errors.not_saved).to_string(),
+        Closing => td_string!(l, errors.closing).to_string(),
+        NotSaving => td_string!(l, errors.not_saving).to_string(),
+        OutcomeUnknown => td_string!(l, errors.outcome_unknown).to_string(),
+        Interrupted => td_string!(l, errors.interrupted).to_string(),
+        BadName(error) => match error {
+            FanNameError::Empty => td_string!(l, errors.name_empty).to_string(),
+            FanNameError::TooLong => td_string!(
+                l,
+                errors.name_too_long,
+                max = count(crate::domain::FanName::MAX_CHARS as u64, l)
+            )
+            .to_string(),
+            FanNameError::ControlCharacter => td_string!(l, errors.name_control).to_string(),
+            FanNameError::SurroundingSpace => td_string!(l, errors.name_space).to_string(),
+            FanNameError::Invisible => td_string!(l, errors.name_invisible).to_string(),
+            FanNameError::NothingVisible => td_string!(l, errors.name_nothing_visible).to_string(),
+        },
+        BadPassword(error) => {
+            use crate::domain::Password;
+            match error {
+                PasswordError::Empty => td_string!(l, errors.password_empty).to_string(),
+                PasswordError::TooShort => td_string!(
+                    l,
+                    errors.password_too_short,
+                    min = count(Password::MIN_CHARS as u64, l)
+                )
+                .to_string(),
+                PasswordError::TooLong => td_string!(
+                    l,
+                    errors.password_too_long,
+                    max = count(Password::MAX_CHARS as u64, l)
+                )
+                .to_string(),
+                PasswordError::SameAsName => td_string!(l, errors.password_is_name).to_string(),
+                PasswordError::TooCommon => td_string!(l, errors.password_common).to_string(),
+            }
         }
-        Closing => "the shop is closing; try again in a moment".into(),
-        NotSaving => "the shop cannot save anything right now, so nothing was changed; please try again later".into(),
-        OutcomeUnknown => "your order is taking longer than usual to be confirmed, so its outcome is not known yet; check your tickets in a minute before buying again (sent again with the same Idempotency-Key, it answers with its outcome and never buys twice)".into(),
-        Interrupted => "your order was interrupted; check your tickets before buying again".into(),
-        BadName(error) => error.to_string(),
-        BadPassword(error) => error.to_string(),
-        NameTaken { name } => format!("the user name {name:?} is taken; choose another"),
-        WrongCredentials => "the user name or the password is wrong".into(),
-        TooManyAttempts { retry_after_secs } => format!(
-            "too many sign-in attempts for this name; try again in {retry_after_secs} seconds"
-        ),
-        SignInBusy { retry_after_secs } => format!(
-            "many fans are signing in right now; try again in {retry_after_secs} seconds"
-        ),
+        NameTaken { name } => {
+            td_string!(l, errors.name_taken, name = format!("{name:?}")).to_string()
+        }
+        WrongCredentials => td_string!(l, errors.wrong_credentials).to_string(),
+        TooManyAttempts { retry_after_secs } => {
+            td_string!(l, errors.too_many_attempts, secs = retry_after_secs).to_string()
+        }
+        SignInBusy { retry_after_secs } => {
+            td_string!(l, errors.sign_in_busy, secs = retry_after_secs).to_string()
+        }
         TooManySignUps {
             retry_after_secs,
             from_client: true,
-        } => format!(
-            "too many accounts were opened from your network just now; try again in {retry_after_secs} seconds"
-        ),
+        } => td_string!(l, errors.too_many_sign_ups_here, secs = retry_after_secs).to_string(),
         TooManySignUps {
             retry_after_secs,
             from_client: false,
-        } => format!(
-            "many fans are signing up right now; try again in {retry_after_secs} seconds"
-        ),
-        NotSignedIn => {
-            "sign in first: send `Authorization: Bearer <token>` or the session cookie".into()
-        }
-        BadAuthorization => "the Authorization header must be `Bearer <token>`".into(),
-        Session(error) => error.to_string(),
+        } => td_string!(l, errors.too_many_sign_ups, secs = retry_after_secs).to_string(),
+        NotSignedIn => td_string!(l, errors.not_signed_in).to_string(),
+        BadAuthorization => td_string!(l, errors.bad_authorization).to_string(),
+        Session(SessionError::Unknown) => td_string!(l, errors.session_unknown).to_string(),
+        Session(SessionError::Expired) => td_string!(l, errors.session_expired).to_string(),
         NotYou {
             signed_in_as,
             named,
-        } => format!(
-            "you are signed in as {signed_in_as:?} and can only act for yourself, not for {named:?}"
-        ),
-        CannotCheckPassword => "the password could not be checked; try again".into(),
-        NoSuchStage { typed } => format!("There is no stage {typed:?}."),
-        NotOnTheProgramme { stage } => format!("The festival has no stage {stage}."),
-        SignInToBuy => "Sign in to buy tickets; your session may have ended.".into(),
-        BadFormOrderKey => "This buy form's order key is missing or was changed, so nothing was bought. Reload the page and try again.".into(),
+        } => td_string!(
+            l,
+            errors.not_you,
+            signed_in_as = format!("{signed_in_as:?}"),
+            named = format!("{named:?}")
+        )
+        .to_string(),
+        CannotCheckPassword => td_string!(l, errors.cannot_check_password).to_string(),
+        NoSuchStage { typed } => {
+            td_string!(l, errors.no_such_stage, typed = format!("{typed:?}")).to_string()
+        }
+        NotOnTheProgramme { stage } => {
+            td_string!(l, errors.not_on_the_programme, stage = stage.0).to_string()
+        }
+        SignInToBuy => td_string!(l, errors.sign_in_to_buy).to_string(),
+        BadFormOrderKey => td_string!(l, errors.bad_form_order_key).to_string(),
         ChooseQuantity { limit } => {
-            format!("Choose how many tickets: a whole number from 1 to {limit}.")
+            td_string!(l, errors.choose_quantity, limit = n(*limit)).to_string()
         }
-        ShopUnavailable => {
-            "the shop is not available right now, please try again in a moment".into()
+        ShopUnavailable => td_string!(l, errors.shop_unavailable).to_string(),
+        NotJson => td_string!(l, errors.not_json).to_string(),
+        EmptyBody => td_string!(l, errors.empty_body).to_string(),
+        NotAnObject => td_string!(l, errors.not_an_object).to_string(),
+        BadJson { detail } => td_string!(l, errors.bad_json, detail = detail).to_string(),
+        BodyDoesNotFit { detail } => {
+            td_string!(l, errors.body_does_not_fit, detail = detail).to_string()
         }
-        NotJson => "send the request body as JSON, with `Content-Type: application/json`".into(),
-        EmptyBody => "the request body is empty; send a JSON object".into(),
-        NotAnObject => "the request body must be a JSON object".into(),
-        BadJson { detail } => format!("the request body is not valid JSON: {detail}"),
-        BodyDoesNotFit { detail } => format!("the request body does not fit: {detail}"),
-        QueryDoesNotFit { detail } => format!("the query string does not fit: {detail}"),
-        Unreadable { detail } => format!("the request body could not be read: {detail}"),
-        BodyTooLarge { limit_bytes } => format!(
-            "the request body is larger than the server accepts ({} KiB)",
-            limit_bytes / 1024
-        ),
+        QueryDoesNotFit { detail } => {
+            td_string!(l, errors.query_does_not_fit, detail = detail).to_string()
+        }
+        Unreadable { detail } => td_string!(l, errors.unreadable, detail = detail).to_string(),
+        BodyTooLarge { limit_bytes } => td_string!(
+            l,
+            errors.body_too_large,
+            kib = count((limit_bytes / 1024) as u64, l)
+        )
+        .to_string(),
         NoAnswerInTime { limit } => {
-            format!("the server did not answer within {limit:?}; try again in a moment")
+            td_string!(l, errors.no_answer_in_time, limit = format!("{limit:?}")).to_string()
         }
-        Failed => "the server failed to answer this request; the failure is logged".into(),
-        CrossSite => "this request came from another site; tiket only takes its own pages' forms and requests signed with a bearer token".into(),
-        NotAForm => "this form must be sent as application/x-www-form-urlencoded, as tiket's pages send it".into(),
-        TooManyLiveStreams => "too many live stock streams are open; the page tries again by itself".into(),
-        NoEndpoint { path } => format!("there is no API endpoint at {path}"),
-        MethodNotAllowed { method, path } => format!("{method} is not allowed on {path}"),
+        Failed => td_string!(l, errors.failed).to_string(),
+        CrossSite => td_string!(l, errors.cross_site).to_string(),
+        NotAForm => td_string!(l, errors.not_a_form).to_string(),
+        TooManyLiveStreams => td_string!(l, errors.too_many_live_streams).to_string(),
+        NoEndpoint { path } => td_string!(l, errors.no_endpoint, path = path).to_string(),
+        MethodNotAllowed { method, path } => {
+            td_string!(l, errors.method_not_allowed, method = method, path = path).to_string()
+        }
     }
 }
 
@@ -321,7 +420,7 @@ mod tests {
     use time::macros::datetime;
 
     fn en(message: Message) -> String {
-        sentence(&message, Lang::En)
+        sentence(&message, Lang::en_GB)
     }
 
     #[test]
@@ -364,7 +463,7 @@ mod tests {
                 stage: stage(),
                 closed: datetime!(2026-11-01 03:00 UTC)
             }),
-            "The sale for Stage 3 closed Sun 1 Nov 12:00 JST."
+            "The sale for Stage 3 closed Sun 1 Nov, 12:00 JST."
         );
     }
 

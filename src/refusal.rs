@@ -304,9 +304,9 @@ mod tests {
             remaining: 1,
         };
         let refusal = Refusal::from(error.clone());
-        assert_eq!(refusal.sentence(Lang::En), error.to_string());
+        assert_eq!(refusal.sentence(Lang::en_GB), error.to_string());
         assert_eq!(
-            refusal.naming_the_stage("Stage 3").sentence(Lang::En),
+            refusal.naming_the_stage("Stage 3").sentence(Lang::en_GB),
             "Only 1 ticket is left for Stage 3; you asked for 3."
         );
     }

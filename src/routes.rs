@@ -11,6 +11,10 @@ pub const SERVER_FN_PREFIX: &str = "/api/fn/";
 /// The buy form's server function.
 pub const BUY_SERVER_FN: &str = "/api/fn/buy_tickets";
 
+/// The language switcher's server function (a plain form: it sets the
+/// language cookie and sends the fan back to the same page).
+pub const SET_LANGUAGE_SERVER_FN: &str = "/api/fn/set_language";
+
 /// The JSON API's buy.
 pub const API_BUY: &str = "/api/buy-tickets";
 

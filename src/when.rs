@@ -1,23 +1,18 @@
 //! How tiket writes dates and times: for fans in Japan Standard Time, where
-//! the festival happens, always labelled so no fan mistakes the zone; for API
-//! clients exactly, with the offset. Shared by pages, components, messages
-//! and server functions.
+//! the festival happens, in their language from CLDR data (ICU4X's compiled
+//! data, on the server; the pages label each time "JST" themselves, so no fan
+//! mistakes the zone); for API clients exactly, with the offset. Fans' own
+//! clocks are written by their browser (`Intl`), which alone knows their
+//! zone. The server writes every festival date and time and sends them to the
+//! page as text, so the browser bundle carries no calendar data.
 
-use time::{
-    format_description::BorrowedFormatItem, macros::format_description, macros::offset,
-    OffsetDateTime, UtcOffset,
-};
+use time::{macros::format_description, macros::offset, OffsetDateTime, UtcOffset};
 
-const JST: UtcOffset = offset!(+9);
-
-fn format_in_jst(moment: OffsetDateTime, format: &[BorrowedFormatItem<'_>]) -> String {
-    // Formatting fails only for components a format asks for and a date lacks;
-    // these formats ask only for what every OffsetDateTime has.
-    moment.to_offset(JST).format(format).unwrap_or_default()
-}
+/// The festival's zone.
+pub const JST: UtcOffset = offset!(+9);
 
 /// `2026-11-01 12:00 +09:00`: a moment exactly, in the offset it was given
-/// in, as the JSON API's sentences write it.
+/// in, as the JSON API's sentences write it (in every language).
 pub fn exact(moment: OffsetDateTime) -> String {
     let format = format_description!(
         "[year]-[month]-[day] [hour]:[minute] [offset_hour sign:mandatory]:[offset_minute]"
@@ -25,164 +20,208 @@ pub fn exact(moment: OffsetDateTime) -> String {
     moment.format(format).unwrap_or_else(|_| moment.to_string())
 }
 
-/// `Sat 20 Mar`
-pub fn short_date(moment: OffsetDateTime) -> String {
-    format_in_jst(
-        moment,
-        format_description!("[weekday repr:short] [day padding:none] [month repr:short]"),
-    )
-}
-
-/// `Saturday 20 March 2027`
-pub fn long_date(moment: OffsetDateTime) -> String {
-    format_in_jst(
-        moment,
-        format_description!("[weekday] [day padding:none] [month repr:long] [year]"),
-    )
-}
-
-/// `10:00` (in JST)
-pub fn clock(moment: OffsetDateTime) -> String {
-    format_in_jst(moment, format_description!("[hour]:[minute]"))
-}
-
-/// `Sat 20 Mar 10:00` (in JST)
-pub fn short_date_time(moment: OffsetDateTime) -> String {
-    format_in_jst(
-        moment,
-        format_description!(
-            "[weekday repr:short] [day padding:none] [month repr:short] [hour]:[minute]"
-        ),
-    )
-}
-
-/// A wait as a countdown: `2 d 03:04:05`, `03:04:05`, or `00:00:00` once past.
-pub fn countdown(wait: time::Duration) -> String {
+/// A wait as a countdown: whole days, and `03:04:05` (`00:00:00` once past).
+/// The page puts them in words (`2 d 03:04:05`, `2日 03:04:05`).
+pub fn countdown(wait: time::Duration) -> (i64, String) {
     let seconds = wait.whole_seconds().max(0);
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     let clock = format!("{:02}:{:02}:{:02}", rest / 3_600, rest / 60 % 60, rest % 60);
-    if days > 0 {
-        format!("{days} d {clock}")
-    } else {
-        clock
+    (days, clock)
+}
+
+#[cfg(feature = "ssr")]
+pub use festival::{clock, date_range, long_date, short_date, short_date_time};
+
+/// Festival dates and times, in JST, in a language (server only).
+#[cfg(feature = "ssr")]
+mod festival {
+    use super::JST;
+    use crate::i18n::Locale;
+    use icu_calendar::{Date, Gregorian};
+    use icu_datetime::{
+        fieldsets, options::TimePrecision, DateTimeFormatterPreferences,
+        FixedCalendarDateTimeFormatter,
+    };
+    use icu_time::{DateTime, Time};
+    use leptos_i18n::Locale as _;
+    use time::OffsetDateTime;
+
+    fn in_jst(moment: OffsetDateTime) -> Option<DateTime<Gregorian>> {
+        let local = moment.to_offset(JST);
+        let date = Date::try_new_gregorian(local.year(), local.month() as u8, local.day()).ok()?;
+        let time = Time::try_new(local.hour(), local.minute(), local.second(), 0).ok()?;
+        Some(DateTime { date, time })
+    }
+
+    /// Formats with a field set; falls back to the exact form if the data
+    /// had no pattern (compiled data covers every locale, so never in practice).
+    macro_rules! format_jst {
+        ($moment:expr, $locale:expr, $fields:expr) => {{
+            let prefs = DateTimeFormatterPreferences::from($locale.as_icu_locale());
+            match (
+                FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new(prefs, $fields),
+                in_jst($moment),
+            ) {
+                (Ok(formatter), Some(moment)) => formatter.format(&moment).to_string(),
+                _ => super::exact($moment),
+            }
+        }};
+    }
+
+    /// `Sat 20 Mar`, `03/20(土)`, `Sab, 20 Mar`
+    pub fn short_date(moment: OffsetDateTime, locale: Locale) -> String {
+        format_jst!(moment, locale, fieldsets::MDE::medium())
+    }
+
+    /// `Saturday, 20 March 2027`, `2027年3月20日土曜日`, `Sabtu, 20 Maret 2027`
+    pub fn long_date(moment: OffsetDateTime, locale: Locale) -> String {
+        format_jst!(moment, locale, fieldsets::YMDE::long())
+    }
+
+    /// `10:00` (`10.00` in Indonesian)
+    pub fn clock(moment: OffsetDateTime, locale: Locale) -> String {
+        format_jst!(moment, locale, fieldsets::T::hm())
+    }
+
+    /// `Sat 20 Mar, 10:00`, `03/20(土) 10:00`, `Sab, 20 Mar, 10.00`
+    pub fn short_date_time(moment: OffsetDateTime, locale: Locale) -> String {
+        format_jst!(
+            moment,
+            locale,
+            fieldsets::MDET::medium().with_time_precision(TimePrecision::Minute)
+        )
+    }
+
+    /// The days a festival spans: its first and last day (`20 March 2027`,
+    /// `2027年3月20日`), the same day once; the page joins them.
+    pub fn date_range(
+        first: OffsetDateTime,
+        last: OffsetDateTime,
+        locale: Locale,
+    ) -> (String, Option<String>) {
+        let day = |moment: OffsetDateTime| format_jst!(moment, locale, fieldsets::YMD::long());
+        let (from, to) = (day(first), day(last));
+        match from == to {
+            true => (from, None),
+            false => (from, Some(to)),
+        }
     }
 }
 
-/// A moment on the fan's own clock, when their zone is not Japan's:
-/// `02:00 your time` (with the date when it differs from Japan's).
-/// Only the browser knows the fan's zone; on the server this is `None`.
-pub fn on_fans_clock(moment: OffsetDateTime) -> Option<String> {
-    let offset = fans_offset(moment)?;
+/// A moment on the fan's own clock, when their zone is not Japan's, as
+/// their browser writes it in `locale`: the time, and the date when it
+/// differs from Japan's. Only the browser knows the fan's zone; on the
+/// server this is `None`.
+#[cfg(feature = "hydrate")]
+pub fn on_fans_clock(moment: OffsetDateTime, locale: &str) -> Option<(String, Option<String>)> {
+    use js_sys::{Array, Date, Intl, Object, Reflect};
+    let millis = moment.unix_timestamp() as f64 * 1000.0;
+    let date = Date::new(&millis.into());
+    // Minutes *behind* UTC at that moment (so DST is right): JST is -540.
+    let behind = date.get_timezone_offset();
+    let offset = UtcOffset::from_whole_seconds((-behind * 60.0) as i32).ok()?;
     if offset == JST {
         return None;
     }
+    let write = |fields: &[(&str, &str)]| -> Option<String> {
+        let options = Object::new();
+        for (key, value) in fields {
+            Reflect::set(&options, &(*key).into(), &(*value).into()).ok()?;
+        }
+        let locales = Array::of1(&locale.into());
+        let format = Intl::DateTimeFormat::new(&locales, &options).format();
+        format
+            .call1(&wasm_bindgen::JsValue::UNDEFINED, &date)
+            .ok()?
+            .as_string()
+    };
+    let time = write(&[
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ])?;
     let local = moment.to_offset(offset);
-    let clock = local.format(format_description!("[hour]:[minute]")).ok()?;
-    if local.date() == moment.to_offset(JST).date() {
-        Some(format!("{clock} your time"))
-    } else {
-        let date = local
-            .format(format_description!(
-                "[weekday repr:short] [day padding:none] [month repr:short]"
-            ))
-            .ok()?;
-        Some(format!("{clock} your time, {date}"))
-    }
+    let other_day = (local.date() != moment.to_offset(JST).date())
+        .then(|| write(&[("weekday", "short"), ("day", "numeric"), ("month", "short")]))
+        .flatten();
+    Some((time, other_day))
 }
 
-#[cfg(feature = "hydrate")]
-fn fans_offset(moment: OffsetDateTime) -> Option<UtcOffset> {
-    let millis = moment.unix_timestamp() as f64 * 1000.0;
-    // Minutes *behind* UTC at that moment (so DST is right): JST is -540.
-    let behind = js_sys::Date::new(&millis.into()).get_timezone_offset();
-    UtcOffset::from_whole_seconds((-behind * 60.0) as i32).ok()
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn fans_offset(_moment: OffsetDateTime) -> Option<UtcOffset> {
-    None
-}
-
-/// The days a festival spans: `20–21 March 2027`, `30 March – 2 April 2027`,
-/// or `20 March 2027` for a single day.
-pub fn date_range(first: OffsetDateTime, last: OffsetDateTime) -> String {
-    let (first, last) = (first.to_offset(JST).date(), last.to_offset(JST).date());
-    let (year, month) = (last.year(), last.month());
-    if first == last {
-        format!("{} {month} {year}", first.day())
-    } else if (first.year(), first.month()) == (year, month) {
-        format!("{}–{} {month} {year}", first.day(), last.day())
-    } else if first.year() == year {
-        format!(
-            "{} {} – {} {month} {year}",
-            first.day(),
-            first.month(),
-            last.day()
-        )
-    } else {
-        format!(
-            "{} {} {} – {} {month} {year}",
-            first.day(),
-            first.month(),
-            first.year(),
-            last.day()
-        )
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
     use time::macros::datetime;
 
     #[test]
     fn writes_dates_and_times_in_japan_whatever_the_offset_given() {
         let moment = datetime!(2027-03-20 01:00 UTC); // 10:00 in Tokyo
-        assert_eq!(short_date(moment), "Sat 20 Mar");
-        assert_eq!(long_date(moment), "Saturday 20 March 2027");
-        assert_eq!(clock(moment), "10:00");
+        assert_eq!(short_date(moment, Locale::en_GB), "Sat 20 Mar");
+        assert_eq!(long_date(moment, Locale::en_GB), "Saturday, 20 March 2027");
+        assert_eq!(clock(moment, Locale::en_GB), "10:00");
         assert_eq!(
-            clock(datetime!(2027-03-20 16:30 UTC)),
+            clock(datetime!(2027-03-20 16:30 UTC), Locale::en_GB),
             "01:30",
             "past midnight in JST"
         );
     }
 
     #[test]
-    fn counts_down_in_days_hours_minutes_and_seconds() {
-        use time::Duration;
-        assert_eq!(countdown(Duration::seconds(59)), "00:00:59");
-        assert_eq!(countdown(Duration::seconds(3_725)), "01:02:05");
+    fn writes_each_language_from_its_locale_data() {
+        let moment = datetime!(2027-03-20 01:00 UTC);
+        assert_eq!(short_date(moment, Locale::ja), "03/20(土)");
+        assert_eq!(long_date(moment, Locale::ja), "2027年3月20日土曜日");
+        assert_eq!(clock(moment, Locale::ja), "10:00");
+        assert_eq!(short_date_time(moment, Locale::ja), "03/20(土) 10:00");
+        assert_eq!(short_date(moment, Locale::id), "Sab, 20 Mar");
+        assert_eq!(long_date(moment, Locale::id), "Sabtu, 20 Maret 2027");
+        assert_eq!(clock(moment, Locale::id), "10.00");
+        assert_eq!(short_date_time(moment, Locale::id), "Sab, 20 Mar, 10.00");
         assert_eq!(
-            countdown(Duration::seconds(2 * 86_400 + 3_600)),
-            "2 d 01:00:00"
-        );
-        assert_eq!(countdown(Duration::seconds(-5)), "00:00:00");
-        assert_eq!(
-            short_date_time(datetime!(2026-11-01 03:00 UTC)),
-            "Sun 1 Nov 12:00"
+            short_date_time(datetime!(2026-11-01 03:00 UTC), Locale::en_GB),
+            "Sun 1 Nov, 12:00"
         );
     }
 
     #[test]
-    fn writes_date_ranges_without_repeating_the_month_or_year() {
+    fn counts_down_in_days_hours_minutes_and_seconds() {
+        use time::Duration;
+        assert_eq!(countdown(Duration::seconds(59)), (0, "00:00:59".into()));
+        assert_eq!(countdown(Duration::seconds(3_725)), (0, "01:02:05".into()));
+        assert_eq!(
+            countdown(Duration::seconds(2 * 86_400 + 3_600)),
+            (2, "01:00:00".into())
+        );
+        assert_eq!(countdown(Duration::seconds(-5)), (0, "00:00:00".into()));
+    }
+
+    #[test]
+    fn a_festival_spans_its_first_and_last_day() {
         let day = |d: time::Date| d.with_hms(12, 0, 0).unwrap().assume_offset(JST);
         use time::macros::date;
         assert_eq!(
-            date_range(day(date!(2027 - 03 - 20)), day(date!(2027 - 03 - 20))),
-            "20 March 2027"
+            date_range(
+                day(date!(2027 - 03 - 20)),
+                day(date!(2027 - 03 - 20)),
+                Locale::en_GB
+            ),
+            ("20 March 2027".into(), None)
         );
         assert_eq!(
-            date_range(day(date!(2027 - 03 - 20)), day(date!(2027 - 03 - 21))),
-            "20–21 March 2027"
+            date_range(
+                day(date!(2027 - 03 - 20)),
+                day(date!(2027 - 03 - 21)),
+                Locale::ja
+            ),
+            ("2027年3月20日".into(), Some("2027年3月21日".into()))
         );
         assert_eq!(
-            date_range(day(date!(2027 - 03 - 30)), day(date!(2027 - 04 - 02))),
-            "30 March – 2 April 2027"
-        );
-        assert_eq!(
-            date_range(day(date!(2027 - 12 - 31)), day(date!(2028 - 01 - 01))),
-            "31 December 2027 – 1 January 2028"
+            date_range(
+                day(date!(2027 - 12 - 31)),
+                day(date!(2028 - 01 - 01)),
+                Locale::id
+            ),
+            ("31 Desember 2027".into(), Some("1 Januari 2028".into()))
         );
     }
 }

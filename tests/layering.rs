@@ -37,10 +37,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("clock", &[]),
     // URL paths and path tests, shared by the server and the pages.
     ("routes", &[]),
-    // Date and time formatting.
-    ("when", &["domain"]),
+    // The translations (generated from locales/*.json by leptos_i18n; no file of its own).
+    ("i18n", &[]),
+    // Which language a request is answered in.
+    ("language", &["i18n", "routes"]),
+    // Date and time formatting, per locale.
+    ("when", &["domain", "i18n"]),
+    // Numbers and yen, per locale.
+    ("numbers", &["domain", "i18n"]),
     // Message keys and the one function that makes a sentence in a language.
-    ("messages", &["domain", "when"]),
+    ("messages", &["domain", "when", "i18n", "numbers"]),
     // Form transfer types shared by server functions and pages.
     ("forms", &["domain", "messages", "routes"]),
     // Persistence: the data folder.
@@ -77,29 +83,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("server::layers", &["routes", "messages", "refusal", "server::fallbacks", "server::same_origin",
                          "server::security_headers"]),
     // Answers for what no route answers (404 under /api, 405), in the shape a path calls for.
-    ("server::fallbacks", &["routes", "messages"]),
+    ("server::fallbacks", &["routes", "messages", "language"]),
     // Live stock as server-sent events.
     ("server::stock_events", &["domain", "shop", "routes", "server::state", "messages",
                                "server::fallbacks"]),
     // The JSON API: the shop's operations over HTTP.
-    ("server::json_api", &["domain", "shop", "store", "clock", "routes", "refusal", "messages",
+    ("server::json_api", &["domain", "shop", "store", "clock", "routes", "refusal", "messages", "language",
                            "server::auth", "server::state", "server::layers", "server::fallbacks",
                            "server::client_addr", "server::same_origin"]),
     // Puts pages, JSON API and static files together (of `app`: the HTML shell and root component).
     ("server::router", &["app", "server::json_api", "server::stock_events", "server::layers", "server::fallbacks",
                          "server::state", "server::auth", "routes", "refusal", "messages", "shop",
-                         "domain"]),
+                         "domain", "language"]),
     // Start-up: wires every server part to the store and the shop.
     ("server", &["server::*", "store", "shop", "domain", "clock", "import"]),
     // Server functions the pages call: the same shop and auth as the JSON API.
     ("server_fns", &["domain", "shop", "server::auth", "server::state", "server::client_addr", "refusal", "messages",
-                     "forms", "routes", "when", "clock"]),
+                     "forms", "routes", "when", "clock", "i18n", "language", "numbers"]),
     // The root component and the HTML shell.
-    ("app", &["pages", "components", "server_fns", "forms", "routes", "messages"]),
+    ("app", &["pages", "components", "server_fns", "forms", "routes", "messages", "i18n", "language"]),
     // One module per page.
-    ("pages", &["components", "server_fns", "domain", "when", "forms", "routes", "messages"]),
+    ("pages", &["components", "server_fns", "domain", "when", "forms", "routes", "messages", "i18n",
+                "numbers", "language"]),
     // Pieces the pages share.
-    ("components", &["domain", "when", "forms", "routes", "server_fns", "messages"]),
+    ("components", &["domain", "when", "forms", "routes", "server_fns", "messages", "i18n", "numbers",
+                     "language"]),
     // The binary: wires everything.
     ("main", &["*"]),
 ];

@@ -391,3 +391,142 @@ fn server_functions_answer_bad_forms_with_a_status_and_a_sentence() {
         }
     });
 }
+
+/// Sends `request` with these headers; the status and the body.
+async fn with_headers(
+    app: &Router,
+    request: axum::http::request::Builder,
+    headers: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let request = headers
+        .iter()
+        .fold(request, |request, (name, value)| {
+            request.header(*name, *value)
+        })
+        .body(Body::empty())
+        .unwrap();
+    let response = call(app, request).await;
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// The JSON API's `error` follows `Accept-Language` (its field names and
+/// statuses do not); the language cookie is the pages', not the API's.
+#[test]
+fn the_api_answers_errors_in_the_language_asked_for() {
+    run(async {
+        let app = app();
+        for (headers, sentence) in [
+            (
+                vec![("accept-language", "ja-JP,ja;q=0.9")],
+                "先にログインしてください",
+            ),
+            (vec![("accept-language", "id")], "masuk dulu"),
+            (vec![("accept-language", "fr, *;q=0.5")], "sign in first"),
+            (
+                vec![("accept-language", "x;;q=,,zz-!!;q=oops")],
+                "sign in first",
+            ),
+            (vec![("cookie", "tiket_lang=ja")], "sign in first"),
+        ] {
+            let (status, body) =
+                with_headers(&app, Request::get("/api/my-tickets"), &headers).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{headers:?}");
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let object = json.as_object().unwrap();
+            assert_eq!(object.keys().collect::<Vec<_>>(), ["error"], "{body}");
+            assert!(
+                object["error"].as_str().unwrap().starts_with(sentence),
+                "{headers:?}: {body}"
+            );
+        }
+        let (status, body) = with_headers(
+            &app,
+            Request::get("/api/nothing-here"),
+            &[("accept-language", "ja")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("API エンドポイントはありません"), "{body}");
+    });
+}
+
+/// Pages and server functions speak the fan's choice (the cookie), else the
+/// browser's; `<html lang>` says which.
+#[test]
+fn pages_and_forms_speak_the_chosen_language() {
+    run(async {
+        let app = app();
+        for (headers, lang, words) in [
+            (vec![("accept-language", "ja")], "ja", "ステージ一覧"),
+            (
+                vec![("accept-language", "ja"), ("cookie", "tiket_lang=id")],
+                "id",
+                "Penjualan tiket",
+            ),
+            (
+                vec![("cookie", "tiket_lang=../../etc")],
+                "en-GB",
+                "Ticket sale",
+            ),
+        ] {
+            let (status, body) = with_headers(&app, Request::get("/"), &headers).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains(&format!("<html lang=\"{lang}\"")),
+                "{headers:?}"
+            );
+            assert!(body.contains(words), "{headers:?}");
+        }
+        let request = Request::post("/api/fn/buy_tickets")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, "tiket_lang=ja")
+            .body(Body::from("stage=1&quantity=1&order_key=page-1"))
+            .unwrap();
+        let response = call(&app, request).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        assert!(
+            String::from_utf8_lossy(&body).contains("ログインが必要です"),
+            "{body:?}"
+        );
+    });
+}
+
+/// The switcher's form: the cookie, then back to the same page (never off the site).
+#[test]
+fn the_language_switcher_sets_the_cookie_and_goes_back() {
+    run(async {
+        let app = app();
+        for (form, cookie, location) in [
+            ("lang=ja&next=%2Fstages%2F1", "tiket_lang=ja", "/stages/1"),
+            (
+                "lang=klingon&next=%2Fmy-tickets",
+                "tiket_lang=en-GB",
+                "/my-tickets",
+            ),
+            (
+                "lang=id&next=https%3A%2F%2Fevil.example%2F",
+                "tiket_lang=id",
+                "/",
+            ),
+        ] {
+            let request = Request::post("/api/fn/set_language")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .body(Body::from(form))
+                .unwrap();
+            let response = call(&app, request).await;
+            assert!(
+                response.status().is_redirection(),
+                "{form}: {}",
+                response.status()
+            );
+            assert_eq!(response.headers()[header::LOCATION], location, "{form}");
+            let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+            assert!(set_cookie.starts_with(cookie), "{form}: {set_cookie}");
+        }
+    });
+}

@@ -5,6 +5,8 @@
 use crate::components::form::{SubmitButton, TextField};
 use crate::components::notice::ErrorNotice;
 use crate::forms::{Field, Flash, Problem};
+use crate::i18n::td_string;
+use crate::language::use_locale;
 use crate::routes;
 use crate::server_fns::account::take_flash;
 use leptos::prelude::*;
@@ -19,17 +21,17 @@ pub type AccountForm = Arc<dyn Fn(Flash) -> AnyView + Send + Sync>;
 /// layout for both forms, not one copy per form: `form` is a trait object.)
 #[component]
 pub fn AccountLayout(
-    title: &'static str,
-    intro: &'static str,
+    title: String,
+    intro: String,
     other_page: &'static str,
-    other_text: &'static str,
+    other_text: String,
     form: AccountForm,
 ) -> impl IntoView {
     let next = use_next();
     let other_href = move || routes::with_next(other_page, &next.get());
     let flash = Resource::new(|| (), |()| take_flash());
     view! {
-        <Title text=title/>
+        <Title text=title.clone()/>
         <section class="mx-auto mt-10 max-w-md rounded-3xl border border-white/10 bg-white/[0.04] p-6 sm:p-8" aria-labelledby="form-title">
             <h1 id="form-title" class="font-display text-3xl font-black">{title}</h1>
             <p class="mt-2 text-slate-300">{intro}</p>
@@ -63,12 +65,13 @@ pub fn AccountFields(
     pending: Memo<bool>,
     /// What a plain form post left: the problem and the name typed.
     flash: Flash,
-    button: &'static str,
-    busy: &'static str,
+    button: String,
+    busy: String,
     password_autocomplete: &'static str,
-    #[prop(optional)] password_hint: Option<&'static str>,
+    #[prop(optional)] password_hint: Option<String>,
 ) -> impl IntoView {
     let next = use_next();
+    let l = use_locale();
     let Flash {
         problem: flashed,
         name,
@@ -80,23 +83,23 @@ pub fn AccountFields(
     view! {
         <input type="hidden" name="next" value=next/>
         {move || problem.get().and_then(|p| p.for_form()).map(|message| view! {
-            <ErrorNotice title="Not signed in" message/>
+            <ErrorNotice title=td_string!(l, account.not_signed_in).to_string() message/>
         })}
         <TextField
             name="name"
-            label="User name"
+            label=td_string!(l, account.user_name).to_string()
             autocomplete="username"
             value=name.unwrap_or_default()
             error=error_of(Field::Name)
         />
         <TextField
             name="password"
-            label="Password"
+            label=td_string!(l, account.password).to_string()
             kind="password"
             autocomplete=password_autocomplete
-            hint=password_hint.map(str::to_string).unwrap_or_default()
+            hint=password_hint.unwrap_or_default()
             error=error_of(Field::Password)
         />
-        <SubmitButton label=button.to_string() busy_label=busy pending/>
+        <SubmitButton label=button busy_label=busy pending/>
     }
 }

@@ -3,6 +3,9 @@
 //! agree) and, in the browser, ticks every second from there.
 
 use crate::domain::{SalePhase, Stage};
+use crate::i18n::td_string;
+use crate::language::use_locale;
+use crate::server_fns::stages::StageWords;
 use crate::when;
 use leptos::prelude::*;
 use time::OffsetDateTime;
@@ -52,21 +55,35 @@ pub fn use_sale_phase(stage: &Stage, now: Signal<OffsetDateTime>) -> Memo<SalePh
 }
 
 /// Where a stage's sale stands, as a short line: a countdown before it
-/// opens, its closing time while open.
+/// opens, its closing time while open (`words`: those times as the server
+/// wrote them in the fan's language).
 #[component]
-pub fn SaleStatus(stage: Stage, now: Signal<OffsetDateTime>) -> impl IntoView {
-    let (opens, closes) = (stage.sale_opens, stage.sale_closes);
+pub fn SaleStatus(stage: Stage, words: StageWords, now: Signal<OffsetDateTime>) -> impl IntoView {
+    let opens = stage.sale_opens;
     let sale_phase = use_sale_phase(&stage, now);
+    let l = use_locale();
     let text = move || {
         let now = now.get();
         match sale_phase.get() {
-            SalePhase::NotYetOpen => format!(
-                "Sale opens in {} · {} JST",
-                when::countdown(opens - now),
-                when::short_date_time(opens)
-            ),
-            SalePhase::Open => format!("On sale until {} JST", when::short_date_time(closes)),
-            SalePhase::Closed => "The sale has closed".to_string(),
+            SalePhase::NotYetOpen => {
+                let countdown = match when::countdown(opens - now) {
+                    (0, clock) => clock,
+                    (days, clock) => {
+                        td_string!(l, sale.days, days = days, clock = clock).to_string()
+                    }
+                };
+                td_string!(
+                    l,
+                    sale.opens_in,
+                    countdown = countdown,
+                    opens = words.sale_opens.clone()
+                )
+                .to_string()
+            }
+            SalePhase::Open => {
+                td_string!(l, sale.on_sale_until, closes = words.sale_closes.clone()).to_string()
+            }
+            SalePhase::Closed => td_string!(l, sale.closed).to_string(),
         }
     };
     let phase = move || match sale_phase.get() {

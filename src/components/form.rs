@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn TextField(
     /// The form field's name, also its id.
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     /// A line under the label (none when empty).
@@ -68,7 +68,7 @@ pub fn FieldError(id: String, #[prop(into)] error: Signal<Option<String>>) -> im
 #[component]
 pub fn SubmitButton(
     #[prop(into)] label: Signal<String>,
-    busy_label: &'static str,
+    #[prop(into)] busy_label: String,
     #[prop(into)] pending: Signal<bool>,
     #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {
@@ -79,7 +79,7 @@ pub fn SubmitButton(
             aria-busy=move || pending.get().to_string()
             class="mt-6 inline-flex w-full items-center justify-center gap-2 rounded-full bg-glow-400 px-6 py-3 text-base font-bold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white disabled:cursor-not-allowed disabled:bg-slate-600 disabled:text-slate-300"
         >
-            {move || if pending.get() { busy_label.to_string() } else { label.get() }}
+            {move || if pending.get() { busy_label.clone() } else { label.get() }}
         </button>
     }
 }

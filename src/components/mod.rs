@@ -1,10 +1,12 @@
-//! Components shared by the pages: the site's frame, stage cards and
-//! ticket passes, forms, notices, live stock and the clock. How times are
+//! Components shared by the pages: the site's frame and its language
+//! switcher, stage cards and ticket passes, forms, notices, live stock and
+//! the clock. How times are
 //! written is in [`crate::when`], shared with the server.
 
 pub mod account_form;
 pub mod clock;
 pub mod form;
+pub mod language_switcher;
 pub mod live_stock;
 pub mod notice;
 pub mod site_chrome;

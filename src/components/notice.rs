@@ -1,5 +1,6 @@
 //! Messages to the fan: what went wrong, and what went right.
 
+use crate::i18n::td_string;
 use leptos::prelude::*;
 
 /// A clear, polite error box, announced to screen readers.
@@ -10,7 +11,9 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     view! {
         <div role="alert" class="mt-6 rounded-2xl border border-rose-400/40 bg-rose-500/10 p-5 text-rose-100">
-            <p class="font-semibold">{title.unwrap_or_else(|| "Something went wrong".to_string())}</p>
+            <p class="font-semibold">{title.unwrap_or_else(|| {
+                td_string!(crate::language::use_locale(), site.something_went_wrong).to_string()
+            })}</p>
             <p class="mt-1">{message}</p>
         </div>
     }

@@ -1,6 +1,10 @@
-//! The frame around every page: the header with the brand and the fan's
-//! account (sign in, or their name, tickets and sign out), and the footer.
+//! The frame around every page: the header with the language switcher, the
+//! brand and the fan's account (sign in, or their name, tickets and sign
+//! out), and the footer.
 
+use crate::components::language_switcher::LanguageSwitcher;
+use crate::i18n::td_string;
+use crate::language::use_locale;
 use crate::routes;
 use crate::server_fns::account::{current_fan, SignIn, SignOut, SignUp};
 use leptos::prelude::*;
@@ -25,28 +29,30 @@ pub fn SiteHeader() -> impl IntoView {
         },
         |_| current_fan(),
     );
+    let l = use_locale();
     let link = "rounded px-1 py-1 text-sm font-medium text-slate-300 hover:text-white focus-visible:outline-2 focus-visible:outline-glow-300";
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-night-950">
-            "Skip to content"
+            {td_string!(l, site.skip_to_content).to_string()}
         </a>
         <header class="border-b border-white/10 bg-night-950/80 backdrop-blur">
-            <nav class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6" aria-label="Main">
+            <LanguageSwitcher/>
+            <nav class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6" aria-label=td_string!(l, site.main_menu).to_string()>
                 <A href="/" attr:class="flex items-center gap-2 rounded font-display text-xl font-black tracking-tight focus-visible:outline-2 focus-visible:outline-glow-300">
                     <img src="/favicon.svg" alt="" width="28" height="28"/>
                     <span>"tiket"</span>
                 </A>
                 <div class="flex flex-wrap items-center gap-x-4 gap-y-1">
-                    <A href="/" attr:class=link>"Stages"</A>
+                    <A href="/" attr:class=link>{td_string!(l, site.stages).to_string()}</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match fan.await.ok().flatten() {
                                 Some(name) => view! {
-                                    <A href=routes::MY_TICKETS attr:class=link>"My tickets"</A>
+                                    <A href=routes::MY_TICKETS attr:class=link>{td_string!(l, site.my_tickets).to_string()}</A>
                                     <span class="max-w-[10rem] truncate text-sm text-slate-400" data-fan=name.clone()>{name.clone()}</span>
                                     <ActionForm action=sign_out>
                                         <button type="submit" class="rounded-full border border-white/20 px-3 py-1 text-sm font-medium text-slate-200 hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
-                                            "Sign out"
+                                            {td_string!(l, site.sign_out).to_string()}
                                         </button>
                                     </ActionForm>
                                 }.into_any(),
@@ -72,14 +78,15 @@ fn SignInLink(class: &'static str) -> impl IntoView {
             routes::with_next(routes::SIGN_IN, &here)
         }
     };
-    view! { <a href=href class=class>"Sign in"</a> }
+    let l = use_locale();
+    view! { <a href=href class=class>{td_string!(l, site.sign_in).to_string()}</a> }
 }
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="border-t border-white/10 py-6 text-center text-sm text-slate-400">
-            <p class="px-4">"tiket — every ticket sold exactly once. Prices include tax; times are Japan Standard Time (JST)."</p>
+            <p class="px-4">{td_string!(use_locale(), site.footer).to_string()}</p>
         </footer>
     }
 }

@@ -3,7 +3,10 @@
 
 use crate::components::clock::{use_hydrated, use_sale_phase, SaleStatus};
 use crate::domain::{SalePhase, Stage};
-use crate::when;
+use crate::i18n::td_string;
+use crate::language::use_locale;
+use crate::numbers;
+use crate::server_fns::stages::StageWords;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use time::OffsetDateTime;
@@ -11,6 +14,7 @@ use time::OffsetDateTime;
 #[component]
 pub fn StageCard(
     stage: Stage,
+    words: StageWords,
     remaining: Signal<u32>,
     now: Signal<OffsetDateTime>,
 ) -> impl IntoView {
@@ -19,6 +23,7 @@ pub fn StageCard(
     let sold_out = move || remaining.get() == 0;
     let sale_phase = use_sale_phase(&stage, now);
     let on_sale = move || sale_phase.get() == SalePhase::Open;
+    let l = use_locale();
     view! {
         <article
             aria-labelledby=heading_id.clone()
@@ -28,14 +33,14 @@ pub fn StageCard(
             <div class="flex items-start justify-between gap-3">
                 <h3 id=heading_id.clone() class="font-display text-lg font-bold">{stage.name.clone()}</h3>
                 <span class="shrink-0 rounded-full bg-white/10 px-3 py-1 text-xs font-semibold uppercase tracking-wide text-slate-200">
-                    {format!("Day {}", stage.day)}
+                    {td_string!(l, list.day, day = stage.day).to_string()}
                 </span>
             </div>
-            <StageFacts stage=stage.clone()/>
+            <StageFacts stage=stage.clone() words=words.clone()/>
             <div class="mt-auto pt-5">
                 <StockMeter remaining total=stage.total_stock/>
                 <div class="mt-3">
-                    <SaleStatus stage=stage.clone() now/>
+                    <SaleStatus stage=stage.clone() words now/>
                 </div>
                 <Show
                     when=move || !sold_out() && on_sale()
@@ -45,7 +50,7 @@ pub fn StageCard(
                             aria-disabled="true"
                             class="mt-4 block cursor-not-allowed rounded-full border border-white/15 px-5 py-2.5 text-center font-semibold text-slate-400"
                         >
-                            {move || if sold_out() { "Sold out" } else { "Not on sale" }}
+                            {move || if sold_out() { td_string!(l, card.sold_out) } else { td_string!(l, card.not_on_sale) }.to_string()}
                         </span>
                     }
                 >
@@ -53,7 +58,7 @@ pub fn StageCard(
                         href=href.clone()
                         attr:class="mt-4 block rounded-full bg-glow-400 px-5 py-2.5 text-center font-semibold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
                     >
-                        "Buy tickets"
+                        {td_string!(l, card.buy_tickets).to_string()}
                     </A>
                 </Show>
             </div>
@@ -63,24 +68,26 @@ pub fn StageCard(
 
 /// Doors, start, date and price of a stage, in JST and the fan's own zone.
 #[component]
-pub fn StageFacts(stage: Stage) -> impl IntoView {
+pub fn StageFacts(stage: Stage, words: StageWords) -> impl IntoView {
+    let l = use_locale();
+    let jst = |time: String| td_string!(l, card.jst, time = time).to_string();
     view! {
         <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
             <div>
-                <dt class="text-slate-400">"Doors"</dt>
-                <dd class="font-medium">{when::clock(stage.doors_open)} " JST"<FansClock moment=stage.doors_open/></dd>
+                <dt class="text-slate-400">{td_string!(l, card.doors).to_string()}</dt>
+                <dd class="font-medium">{jst(words.doors)}<FansClock moment=stage.doors_open/></dd>
             </div>
             <div>
-                <dt class="text-slate-400">"Start"</dt>
-                <dd class="font-medium">{when::clock(stage.starts_at)} " JST"<FansClock moment=stage.starts_at/></dd>
+                <dt class="text-slate-400">{td_string!(l, card.start).to_string()}</dt>
+                <dd class="font-medium">{jst(words.starts)}<FansClock moment=stage.starts_at/></dd>
             </div>
             <div>
-                <dt class="text-slate-400">"Date"</dt>
-                <dd class="font-medium">{when::short_date(stage.starts_at)}</dd>
+                <dt class="text-slate-400">{td_string!(l, card.date).to_string()}</dt>
+                <dd class="font-medium">{words.date}</dd>
             </div>
             <div>
-                <dt class="text-slate-400">"Price"</dt>
-                <dd class="font-medium">{stage.price.to_string()}</dd>
+                <dt class="text-slate-400">{td_string!(l, card.price).to_string()}</dt>
+                <dd class="font-medium">{words.price}</dd>
             </div>
         </dl>
     }
@@ -90,13 +97,27 @@ pub fn StageFacts(stage: Stage) -> impl IntoView {
 #[component]
 fn FansClock(moment: OffsetDateTime) -> impl IntoView {
     let hydrated = use_hydrated();
+    let l = use_locale();
     move || {
-        hydrated
-            .get()
-            .then(|| when::on_fans_clock(moment))
-            .flatten()
-            .map(|local| view! { <span class="block text-xs font-normal text-slate-400">{local}</span> })
+        hydrated.get().then(|| fans_clock(moment, l)).flatten().map(
+            |local| view! { <span class="block text-xs font-normal text-slate-400">{local}</span> },
+        )
     }
+}
+
+#[cfg(feature = "hydrate")]
+fn fans_clock(moment: OffsetDateTime, l: crate::i18n::Locale) -> Option<String> {
+    use leptos_i18n::Locale as _;
+    let (time, other_day) = crate::when::on_fans_clock(moment, l.as_str())?;
+    Some(match other_day {
+        None => td_string!(l, card.your_time, time = time).to_string(),
+        Some(date) => td_string!(l, card.your_time_on, time = time, date = date).to_string(),
+    })
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn fans_clock(_moment: OffsetDateTime, _l: crate::i18n::Locale) -> Option<String> {
+    None
 }
 
 /// How many tickets are left, in words and as a bar. With `announce`, screen
@@ -115,9 +136,17 @@ pub fn StockMeter(
             u64::from(remaining.get()) * 100 / u64::from(total)
         }
     };
+    let l = use_locale();
     let text = move || match remaining.get() {
-        0 => "Sold out".to_string(),
-        left => format!("{left} of {total} tickets left"),
+        0 => td_string!(l, card.sold_out).to_string(),
+        left => td_string!(
+            l,
+            card.tickets_left,
+            count = left,
+            left = numbers::count(left.into(), l),
+            total = numbers::count(total.into(), l)
+        )
+        .to_string(),
     };
     view! {
         <p
@@ -130,7 +159,7 @@ pub fn StockMeter(
         <div
             class="mt-2 h-2 overflow-hidden rounded-full bg-white/10"
             role="meter"
-            aria-label="Tickets left"
+            aria-label=td_string!(l, card.meter).to_string()
             aria-valuemin="0"
             aria-valuemax=total.to_string()
             aria-valuenow=move || remaining.get().to_string()

@@ -4,6 +4,8 @@
 
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::ticket_pass::TicketPassCard;
+use crate::i18n::td_string;
+use crate::language::use_locale;
 use crate::server_fns::tickets::{my_tickets, Wallet};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,9 +14,10 @@ use leptos_router::components::{Redirect, A};
 #[component]
 pub fn MyTicketsPage() -> impl IntoView {
     let wallet = Resource::new(|| (), |()| my_tickets());
+    let l = use_locale();
     view! {
-        <Title text="My tickets"/>
-        <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading your tickets…"</p> }>
+        <Title text=td_string!(l, tickets.title).to_string()/>
+        <Suspense fallback=move || view! { <p class="mt-16 text-center text-slate-300">{td_string!(l, tickets.loading).to_string()}</p> }>
             {move || Suspend::new(async move {
                 match wallet.await {
                     Ok(Some(wallet)) => view! { <WalletView wallet/> }.into_any(),
@@ -34,34 +37,34 @@ fn WalletView(wallet: Wallet) -> impl IntoView {
         .as_ref()
         .map(|b| b.tickets.clone())
         .unwrap_or_default();
-    let count = passes.len();
+    let count = passes.len() as u64;
+    let l = use_locale();
     view! {
-        <h1 class="font-display mt-8 text-3xl font-black">"My tickets"</h1>
+        <h1 class="font-display mt-8 text-3xl font-black">{td_string!(l, tickets.title).to_string()}</h1>
         <p class="mt-2 text-slate-300">
             {match count {
-                0 => format!("Signed in as {fan}."),
-                1 => format!("Signed in as {fan} · 1 ticket. Show its QR code at the gate."),
-                n => format!("Signed in as {fan} · {n} tickets. Show each QR code at the gate."),
+                0 => td_string!(l, tickets.signed_in_as, fan = fan).to_string(),
+                n => td_string!(l, tickets.signed_in_with, count = n, fan = fan).to_string(),
             }}
         </p>
         {bought.map(|bought| {
-            let n = bought.tickets.len();
+            let n = bought.tickets.len() as u64;
             view! {
                 <SuccessNotice>
                     <p class="font-semibold">
-                        {if bought.replayed { "Already bought: " } else { "Bought! " }}
-                        {format!("{n} ticket{} for {} · {}", if n == 1 { "" } else { "s" }, bought.stage_name, bought.total)}
+                        {if bought.replayed { td_string!(l, tickets.already_bought) } else { td_string!(l, tickets.bought) }.to_string()}
+                        {td_string!(l, tickets.summary, count = n, stage = bought.stage_name, total = bought.total).to_string()}
                     </p>
-                    <p class="mt-1 text-sm">"They are saved and marked New below."</p>
+                    <p class="mt-1 text-sm">{td_string!(l, tickets.marked_new).to_string()}</p>
                 </SuccessNotice>
             }
         })}
         {if passes.is_empty() {
             view! {
                 <div class="mt-10 rounded-3xl border border-dashed border-white/20 p-10 text-center">
-                    <p class="text-lg font-semibold">"No tickets yet"</p>
-                    <p class="mt-2 text-slate-300">"Pick a stage and buy; your tickets appear here with their QR codes."</p>
-                    <A href="/" attr:class="mt-6 inline-block rounded-full bg-glow-400 px-6 py-3 font-semibold text-night-950 hover:bg-glow-300">"See the stages"</A>
+                    <p class="text-lg font-semibold">{td_string!(l, tickets.none_yet).to_string()}</p>
+                    <p class="mt-2 text-slate-300">{td_string!(l, tickets.none_yet_hint).to_string()}</p>
+                    <A href="/" attr:class="mt-6 inline-block rounded-full bg-glow-400 px-6 py-3 font-semibold text-night-950 hover:bg-glow-300">{td_string!(l, tickets.see_stages).to_string()}</A>
                 </div>
             }
             .into_any()

@@ -1,5 +1,6 @@
 //! The page for a path tiket does not know, answered with HTTP status 404.
 
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -10,16 +11,17 @@ pub fn NotFoundPage() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let l = crate::language::use_locale();
     view! {
-        <Title text="Page not found"/>
+        <Title text=td_string!(l, not_found.title).to_string()/>
         <section class="mx-auto mt-16 max-w-md text-center">
             <p class="font-display text-7xl font-black text-glow-400">"404"</p>
-            <h1 class="mt-4 text-2xl font-bold">"This page is not on the programme"</h1>
+            <h1 class="mt-4 text-2xl font-bold">{td_string!(l, not_found.heading).to_string()}</h1>
             <p class="mt-3 text-slate-300">
-                "The address may be mistyped, or the page has moved. The stages and their tickets are one click away."
+                {td_string!(l, not_found.body).to_string()}
             </p>
             <A href="/" attr:class="mt-8 inline-block rounded-full bg-glow-400 px-6 py-3 font-semibold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white">
-                "See all stages"
+                {td_string!(l, not_found.see_all).to_string()}
             </A>
         </section>
     }

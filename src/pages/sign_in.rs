@@ -1,6 +1,7 @@
 //! `/sign-in?next=…`: name and password; back to `next` once signed in.
 
 use crate::components::account_form::{AccountFields, AccountForm, AccountLayout};
+use crate::i18n::td_string;
 use crate::server_fns::account::SignIn;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -8,21 +9,24 @@ use std::sync::Arc;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = expect_context::<ServerAction<SignIn>>();
+    let l = crate::language::use_locale();
     let form: AccountForm = Arc::new(move |flash| {
         view! {
             <ActionForm action attr:novalidate=true>
                 <AccountFields result=action.value().into() pending=action.pending() flash
-                    button="Sign in" busy="Signing in…" password_autocomplete="current-password"/>
+                    button=td_string!(l, account.sign_in_button).to_string()
+                    busy=td_string!(l, account.signing_in).to_string()
+                    password_autocomplete="current-password"/>
             </ActionForm>
         }
         .into_any()
     });
     view! {
         <AccountLayout
-            title="Sign in"
-            intro="Welcome back. Sign in to buy tickets and to see yours."
+            title=td_string!(l, account.sign_in_title).to_string()
+            intro=td_string!(l, account.sign_in_intro).to_string()
             other_page=crate::routes::SIGN_UP
-            other_text="New to tiket? Create an account"
+            other_text=td_string!(l, account.to_sign_up).to_string()
             form
         />
     }

@@ -2,6 +2,7 @@
 //! and back to `next`.
 
 use crate::components::account_form::{AccountFields, AccountForm, AccountLayout};
+use crate::i18n::td_string;
 use crate::server_fns::account::SignUp;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -9,22 +10,25 @@ use std::sync::Arc;
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = expect_context::<ServerAction<SignUp>>();
+    let l = crate::language::use_locale();
     let form: AccountForm = Arc::new(move |flash| {
         view! {
             <ActionForm action attr:novalidate=true>
                 <AccountFields result=action.value().into() pending=action.pending() flash
-                    button="Create account" busy="Creating your account…" password_autocomplete="new-password"
-                    password_hint="At least 8 characters. A short phrase is easy to remember and hard to guess."/>
+                    button=td_string!(l, account.sign_up_button).to_string()
+                    busy=td_string!(l, account.signing_up).to_string()
+                    password_autocomplete="new-password"
+                    password_hint=td_string!(l, account.password_hint).to_string()/>
             </ActionForm>
         }
         .into_any()
     });
     view! {
         <AccountLayout
-            title="Create an account"
-            intro="One account holds your tickets for every stage."
+            title=td_string!(l, account.sign_up_title).to_string()
+            intro=td_string!(l, account.sign_up_intro).to_string()
             other_page=crate::routes::SIGN_IN
-            other_text="Already have an account? Sign in"
+            other_text=td_string!(l, account.to_sign_in).to_string()
             form
         />
     }

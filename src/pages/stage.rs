@@ -10,10 +10,11 @@ use crate::components::notice::ErrorNotice;
 use crate::components::stage_card::{StageFacts, StockMeter};
 use crate::domain::SalePhase;
 use crate::forms::{Field, Problem};
+use crate::i18n::td_string;
+use crate::language::use_locale;
 use crate::routes;
 use crate::server_fns::buying::BuyTickets;
 use crate::server_fns::stages::{stage_details, StageInfo};
-use crate::when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -22,23 +23,24 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn StagePage() -> impl IntoView {
     let params = use_params_map();
+    let l = use_locale();
     let details = Resource::new(
         move || params.read().get("id"),
-        |id| async move {
+        move |id| async move {
             match id.as_deref().map(str::parse::<u32>) {
                 Some(Ok(id)) => stage_details(id).await,
-                _ => Err(Problem::new("There is no such stage.")),
+                _ => Err(Problem::new(td_string!(l, stage.no_such_stage).to_string())),
             }
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading the stage…"</p> }>
+        <Suspense fallback=move || view! { <p class="mt-16 text-center text-slate-300">{td_string!(l, stage.loading).to_string()}</p> }>
             {move || Suspend::new(async move {
                 match details.await {
                     Ok(info) => view! { <StageView info/> }.into_any(),
                     Err(problem) => view! {
-                        <Title text="Stage not found"/>
-                        <ErrorNotice title="This stage is not on the programme" message=problem.message/>
+                        <Title text=td_string!(l, stage.not_found_title).to_string()/>
+                        <ErrorNotice title=td_string!(l, stage.not_on_programme).to_string() message=problem.message/>
                         <BackToStages/>
                     }
                     .into_any(),
@@ -50,9 +52,10 @@ pub fn StagePage() -> impl IntoView {
 
 #[component]
 fn BackToStages() -> impl IntoView {
+    let l = use_locale();
     view! {
         <A href="/" attr:class="mt-6 inline-block rounded text-sm font-medium text-glow-300 hover:text-white focus-visible:outline-2 focus-visible:outline-glow-300">
-            "← All stages"
+            {td_string!(l, stage.back).to_string()}
         </A>
     }
 }
@@ -62,24 +65,26 @@ fn StageView(info: StageInfo) -> impl IntoView {
     let stage = info.listing.stage.clone();
     let now = use_clock(info.as_of);
     let remaining = use_live_stock().remaining(stage.id, info.listing.remaining);
+    let l = use_locale();
+    let words = info.words.clone();
     view! {
         <Title text=stage.name.clone()/>
         <BackToStages/>
         <div class="mt-4 grid gap-6 lg:grid-cols-[1fr_24rem]">
             <section class="rounded-3xl bg-stage-lights px-6 py-8 sm:px-8" aria-labelledby="stage-name">
                 <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">
-                    {format!("Day {} · {}", stage.day, when::long_date(stage.starts_at))}
+                    {td_string!(l, list.day_date, day = stage.day, date = words.long_date.clone()).to_string()}
                 </p>
                 <h1 id="stage-name" class="font-display mt-2 text-3xl font-black sm:text-4xl">{stage.name.clone()}</h1>
                 <p class="mt-2 text-slate-200">{info.festival_name.clone()}</p>
-                <StageFacts stage=stage.clone()/>
+                <StageFacts stage=stage.clone() words=words.clone()/>
                 <div class="mt-6 max-w-sm">
                     <StockMeter remaining total=stage.total_stock announce=true/>
-                    <div class="mt-3"><SaleStatus stage=stage.clone() now/></div>
+                    <div class="mt-3"><SaleStatus stage=stage.clone() words now/></div>
                 </div>
             </section>
             <section class="rounded-3xl border border-white/10 bg-white/[0.04] p-6" aria-labelledby="buy-heading">
-                <h2 id="buy-heading" class="font-display text-xl font-bold">"Buy tickets"</h2>
+                <h2 id="buy-heading" class="font-display text-xl font-bold">{td_string!(l, stage.buy_heading).to_string()}</h2>
                 <BuyPanel info remaining now/>
             </section>
         </div>
@@ -95,14 +100,15 @@ fn BuyPanel(
 ) -> impl IntoView {
     let stage = info.listing.stage.clone();
     let next = routes::stage_page(stage.id);
+    let l = use_locale();
     let Some(fan) = info.fan.clone() else {
         return view! {
-            <p class="mt-3 text-slate-300">"Sign in to buy. Your tickets and their QR codes will wait in My tickets."</p>
+            <p class="mt-3 text-slate-300">{td_string!(l, stage.sign_in_first).to_string()}</p>
             <a href=routes::with_next(routes::SIGN_IN, &next) class="mt-5 block rounded-full bg-glow-400 px-6 py-3 text-center font-bold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white">
-                "Sign in to buy"
+                {td_string!(l, stage.sign_in_to_buy).to_string()}
             </a>
             <a href=routes::with_next(routes::SIGN_UP, &next) class="mt-3 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
-                "Create an account"
+                {td_string!(l, stage.create_account).to_string()}
             </a>
         }
         .into_any();
@@ -112,9 +118,9 @@ fn BuyPanel(
     if can_hold == 0 {
         return view! {
             <p class="mt-3 text-slate-300">
-                {format!("You hold {} tickets for this stage, the most one fan may hold.", info.held)}
+                {let held = u64::from(info.held); td_string!(l, stage.hold_most, count = held).to_string()}
             </p>
-            <A href=routes::MY_TICKETS attr:class="mt-5 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300">"See my tickets"</A>
+            <A href=routes::MY_TICKETS attr:class="mt-5 block rounded-full border border-white/20 px-6 py-3 text-center font-semibold hover:border-glow-300">{td_string!(l, stage.see_my_tickets).to_string()}</A>
         }
         .into_any();
     }
@@ -123,17 +129,24 @@ fn BuyPanel(
     let sold_out = move || remaining.get() == 0;
     view! {
         <p class="mt-2 text-sm text-slate-400">
-            {format!("Signed in as {fan}. Up to {} per order; you may hold {} for this stage.", limits.per_order, limits.per_fan)}
+            {td_string!(
+                l,
+                stage.limits,
+                fan = fan,
+                per_order = crate::numbers::count(limits.per_order.into(), l),
+                per_fan = crate::numbers::count(limits.per_fan.into(), l)
+            )
+            .to_string()}
         </p>
         <Show
             when=move || phase() == SalePhase::Open
             fallback=move || view! {
                 <p class="mt-5 rounded-2xl bg-white/5 p-4 text-slate-200">
                     {move || if phase() == SalePhase::NotYetOpen {
-                        "The sale has not opened yet. This page opens the form when it does, no reload needed."
+                        td_string!(l, stage.not_yet_open)
                     } else {
-                        "The sale for this stage has closed."
-                    }}
+                        td_string!(l, stage.closed)
+                    }.to_string()}
                 </p>
             }
         >
@@ -154,7 +167,9 @@ fn BuyForm(
 ) -> impl IntoView {
     let buy = ServerAction::<BuyTickets>::new();
     let hydrated = use_hydrated();
-    let price = info.listing.stage.price;
+    let price = info.words.price.clone();
+    let totals = info.totals.clone();
+    let l = use_locale();
     let flash = info.flash.clone().unwrap_or_default();
     let most = move || {
         info.limits
@@ -169,16 +184,20 @@ fn BuyForm(
     let problem = Signal::derive(move || Problem::latest(buy.value().get(), flash.problem.clone()));
     let quantity_error =
         Signal::derive(move || problem.get().and_then(|p| p.for_field(Field::Quantity)));
-    // The total is the domain's checked product; one that cannot be counted
-    // (never for a valid festival) shows no total.
+    // The total as the server wrote it (the domain's checked product, in
+    // the fan's language); a quantity past one order's shows none.
     let order = move || {
-        chosen()
-            .filter(|&n| n >= 1)
-            .and_then(|n| Some((n, price.times(n)?)))
+        let n = chosen().filter(|&n| n >= 1)?;
+        let total = totals
+            .get(usize::try_from(n).ok()?.checked_sub(1)?)?
+            .clone();
+        Some((n, total))
     };
-    let label = Signal::derive(move || match order() {
-        Some((n, total)) => format!("Buy {n} ticket{} · {total}", if n == 1 { "" } else { "s" }),
-        None => "Buy tickets".to_string(),
+    let label = Signal::derive(move || match (order(), chosen().filter(|&n| n >= 1)) {
+        (Some((n, total)), _) => td_string!(l, stage.buy, count = n, total = total).to_string(),
+        // More than one order may hold: no total (the server says why).
+        (None, Some(n)) => td_string!(l, stage.buy_count, count = n).to_string(),
+        (None, None) => td_string!(l, stage.buy_button).to_string(),
     });
     let step = move |by: i64| {
         let next = (i64::from(chosen().unwrap_or(1)) + by).clamp(1, i64::from(most()));
@@ -186,13 +205,13 @@ fn BuyForm(
     };
     let stage_id = info.listing.stage.id.to_string();
     view! {
-        <ActionForm action=buy attr:novalidate=true attr:class="mt-2" attr:aria-label="Buy tickets">
+        <ActionForm action=buy attr:novalidate=true attr:class="mt-2" attr:aria-label=td_string!(l, stage.buy_button).to_string()>
             <input type="hidden" name="stage" value=stage_id/>
             <input type="hidden" name="order_key" value=info.order_key.clone()/>
-            <label for="quantity" class="mt-4 block text-sm font-semibold text-slate-200">"How many tickets"</label>
+            <label for="quantity" class="mt-4 block text-sm font-semibold text-slate-200">{td_string!(l, stage.quantity_label).to_string()}</label>
             <div class="mt-2 flex items-stretch gap-2">
                 <Show when=move || hydrated.get()>
-                    <button type="button" aria-label="One fewer" on:click=move |_| step(-1)
+                    <button type="button" aria-label=td_string!(l, stage.one_fewer).to_string() on:click=move |_| step(-1)
                         class="w-12 rounded-xl border border-white/20 text-xl font-bold hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
                         "−"
                     </button>
@@ -211,7 +230,7 @@ fn BuyForm(
                     class="w-24 rounded-xl border border-white/20 bg-night-900 px-4 py-3 text-center text-lg font-bold focus:border-glow-300 focus:outline-2 focus:outline-glow-300 aria-[invalid]:border-rose-400"
                 />
                 <Show when=move || hydrated.get()>
-                    <button type="button" aria-label="One more" on:click=move |_| step(1)
+                    <button type="button" aria-label=td_string!(l, stage.one_more).to_string() on:click=move |_| step(1)
                         class="w-12 rounded-xl border border-white/20 text-xl font-bold hover:border-glow-300 focus-visible:outline-2 focus-visible:outline-glow-300">
                         "+"
                     </button>
@@ -219,22 +238,22 @@ fn BuyForm(
             </div>
             <p id="quantity-hint" class="mt-2 text-sm text-slate-400">
                 {move || match most() {
-                    _ if sold_out.get() => "None left.".to_string(),
-                    1 => format!("1 ticket, {price}."),
-                    most => format!("1 to {most} tickets, {price} each."),
+                    _ if sold_out.get() => td_string!(l, stage.none_left).to_string(),
+                    1 => td_string!(l, stage.hint_single, price = price.clone()).to_string(),
+                    most => td_string!(l, stage.hint_up_to, most = crate::numbers::count(most.into(), l), price = price.clone()).to_string(),
                 }}
             </p>
             <FieldError id="quantity-error".to_string() error=quantity_error/>
             {move || problem.get().and_then(|p| p.for_form()).map(|message| view! {
-                <ErrorNotice title="Not bought" message/>
+                <ErrorNotice title=td_string!(l, stage.not_bought).to_string() message/>
             })}
             <SubmitButton
-                label=Signal::derive(move || if sold_out.get() { "Sold out".to_string() } else { label.get() })
-                busy_label="Buying…"
+                label=Signal::derive(move || if sold_out.get() { td_string!(l, card.sold_out).to_string() } else { label.get() })
+                busy_label=td_string!(l, stage.buying).to_string()
                 pending=buy.pending()
                 disabled=sold_out
             />
-            <p class="mt-3 text-center text-xs text-slate-400">"Your tickets are saved before this page says so. Pressing twice never buys twice."</p>
+            <p class="mt-3 text-center text-xs text-slate-400">{td_string!(l, stage.saved_first).to_string()}</p>
         </ActionForm>
     }
 }

@@ -8,17 +8,19 @@ use crate::components::clock::{use_clock, use_hydrated};
 use crate::components::live_stock::use_live_stock;
 use crate::components::notice::{ErrorNotice, SuccessNotice};
 use crate::components::stage_card::StageCard;
-use crate::server_fns::stages::{list_stages, Programme};
-use crate::when;
+use crate::i18n::td_string;
+use crate::language::use_locale;
+use crate::server_fns::stages::{list_stages, DayWords, Programme};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn StageListPage() -> impl IntoView {
     let festival = Resource::new_blocking(|| (), |()| list_stages());
+    let l = use_locale();
     view! {
-        <Title text="Stages"/>
-        <Suspense fallback=|| view! { <p class="mt-16 text-center text-slate-300">"Loading the stages…"</p> }>
+        <Title text=td_string!(l, list.title).to_string()/>
+        <Suspense fallback=move || view! { <p class="mt-16 text-center text-slate-300">{td_string!(l, list.loading).to_string()}</p> }>
             {move || Suspend::new(async move {
                 match festival.await {
                     Ok(programme) => view! { <FestivalStages programme/> }.into_any(),
@@ -33,22 +35,22 @@ pub fn StageListPage() -> impl IntoView {
 fn FestivalStages(programme: Programme) -> impl IntoView {
     let Programme {
         listing,
+        words,
+        days: day_words,
+        dates,
         as_of,
         signed_out,
     } = programme;
     let now = use_clock(as_of);
     let live = use_live_stock();
+    let l = use_locale();
     let days = listing.days();
-    let day_labels: Vec<(u8, String)> = days
-        .iter()
-        .filter_map(|(day, stages)| {
-            Some((*day, when::short_date(stages.first()?.stage.doors_open)))
-        })
-        .collect();
-    let doors = listing.stages.iter().map(|s| s.stage.doors_open);
-    let date_range = match (doors.clone().min(), doors.max()) {
-        (Some(first), Some(last)) => when::date_range(first, last),
-        _ => String::new(),
+    let day_labels = day_words.clone();
+    let date_range = match dates {
+        (first, None) => view! { <span class="whitespace-nowrap">{first}</span> }.into_any(),
+        (first, Some(last)) => view! {
+            <span class="whitespace-nowrap">{first}</span>" – "<span class="whitespace-nowrap">{last}</span>
+        }.into_any(),
     };
     // `None` shows every day.
     let shown_day = RwSignal::new(None::<u8>);
@@ -56,12 +58,12 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
 
     view! {
         <div data-live=move || live.is_live().get().then_some("true")>
-            {signed_out.then(|| view! { <SuccessNotice><p>"You are signed out. See you at the festival!"</p></SuccessNotice> })}
+            {signed_out.then(|| view! { <SuccessNotice><p>{td_string!(l, list.signed_out).to_string()}</p></SuccessNotice> })}
             <section class="relative mt-8 overflow-hidden rounded-3xl bg-stage-lights px-6 py-10 sm:px-10 sm:py-14">
-                <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">"Ticket sale"</p>
+                <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">{td_string!(l, list.ticket_sale).to_string()}</p>
                 <h1 class="font-display mt-2 text-3xl font-black leading-tight sm:text-5xl">{listing.name}</h1>
                 <p class="mt-3 text-slate-200">
-                    {listing.venue} " · " <span class="whitespace-nowrap">{date_range}</span>
+                    {listing.venue} " · " {date_range}
                 </p>
             </section>
 
@@ -73,7 +75,11 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
                 .into_iter()
                 .map(|(day, stages)| {
                     let heading_id = format!("day-{day}");
-                    let date = stages.first().map(|s| when::long_date(s.stage.doors_open)).unwrap_or_default();
+                    let date = day_words
+                        .iter()
+                        .find(|words| words.day == day)
+                        .map(|words| words.long_date.clone())
+                        .unwrap_or_default();
                     view! {
                         <section
                             class="mt-10"
@@ -81,7 +87,7 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
                             hidden=move || shown_day.get().is_some_and(|shown| shown != day)
                         >
                             <h2 id=heading_id.clone() class="flex items-baseline gap-3 text-xl font-bold">
-                                <span class="text-glow-400">{format!("Day {day}")}</span>
+                                <span class="text-glow-400">{td_string!(l, list.day, day = day).to_string()}</span>
                                 <span class="text-base font-medium text-slate-300">{date}</span>
                             </h2>
                             <ul class="mt-4 grid gap-4 sm:grid-cols-2" role="list">
@@ -89,7 +95,8 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
                                     .into_iter()
                                     .map(|listing| {
                                         let remaining = live.remaining(listing.stage.id, listing.remaining);
-                                        view! { <li><StageCard stage=listing.stage remaining now/></li> }
+                                        let words = words.iter().find(|words| words.stage == listing.stage.id).cloned()?;
+                                        Some(view! { <li><StageCard stage=listing.stage words remaining now/></li> })
                                     })
                                     .collect_view()}
                             </ul>
@@ -103,18 +110,23 @@ fn FestivalStages(programme: Programme) -> impl IntoView {
 
 /// Buttons to show one day or all of them.
 #[component]
-fn DayFilter(days: Vec<(u8, String)>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
+fn DayFilter(days: Vec<DayWords>, shown_day: RwSignal<Option<u8>>) -> impl IntoView {
+    let l = use_locale();
     let every_day = if days.len() == 2 {
-        "Both days"
+        td_string!(l, list.both_days)
     } else {
-        "All days"
+        td_string!(l, list.all_days)
     };
-    let choices = std::iter::once((None, every_day.to_string())).chain(
-        days.into_iter()
-            .map(|(day, date)| (Some(day), format!("Day {day} · {date}"))),
-    );
+    let choices = std::iter::once((None, every_day.to_string())).chain(days.into_iter().map(
+        |DayWords { day, date, .. }| {
+            (
+                Some(day),
+                td_string!(l, list.day_date, day = day, date = date).to_string(),
+            )
+        },
+    ));
     view! {
-        <div class="mt-6 flex flex-wrap gap-2" role="group" aria-label="Show stages of">
+        <div class="mt-6 flex flex-wrap gap-2" role="group" aria-label=td_string!(l, list.show_stages_of).to_string()>
             {choices
                 .map(|(day, label)| {
                     let pressed = move || shown_day.get() == day;

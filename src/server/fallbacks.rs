@@ -3,7 +3,7 @@
 //! error takes: `{"error": "<sentence>"}` under `/api`, the sentence as text
 //! elsewhere ([`error_answer`], also used by the layers).
 
-use crate::messages::{self, Lang, Message};
+use crate::messages::{self, Message};
 use crate::routes;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,8 @@ use axum::Json;
 
 /// An error answer in the shape its path calls for.
 pub fn error_answer(status: StatusCode, message: &Message, path: &str) -> Response {
-    let sentence = messages::sentence(message, Lang::default());
+    // In an `/api` request's `Accept-Language` (English outside one).
+    let sentence = messages::sentence(message, crate::language::api_language());
     if routes::is_api(path) {
         (status, Json(serde_json::json!({ "error": sentence }))).into_response()
     } else {
@@ -26,7 +27,7 @@ pub struct LayerError(pub Message);
 /// A layer's plain-text error, marked so the layers can turn it into JSON
 /// under `/api`.
 pub fn layer_error(status: StatusCode, message: Message) -> Response {
-    let sentence = messages::sentence(&message, Lang::default());
+    let sentence = messages::sentence(&message, crate::language::api_language());
     let mut response = (status, sentence).into_response();
     response.extensions_mut().insert(LayerError(message));
     response

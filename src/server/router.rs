@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(stock_events::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(static_files)
+        // JSON API errors in the client's `Accept-Language` (`crate::language`).
+        .layer(axum::middleware::from_fn(crate::language::in_api_language))
         .with_state(state);
     layers::with_layers(app)
 }

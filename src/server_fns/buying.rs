@@ -82,7 +82,7 @@ pub async fn buy_tickets(
             edge::set_flash(&Flash {
                 bought: Some(Bought {
                     stage_name: stage_name.unwrap_or_default(),
-                    total: purchase.total,
+                    total: crate::numbers::yen(purchase.total, edge::language()),
                     tickets: purchase.tickets.iter().map(|t| t.id).collect(),
                     replayed: purchase.replayed,
                 }),

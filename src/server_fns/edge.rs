@@ -21,10 +21,16 @@ const FLASH_COOKIE: &str = "tiket_flash";
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 fn unavailable() -> Problem {
-    Problem::new(messages::sentence(
+    Problem::new(capitalised(&messages::sentence(
         &Message::ShopUnavailable,
-        Lang::default(),
-    ))
+        language(),
+    )))
+}
+
+/// The language of the page this request is for: the fan's choice, else
+/// their browser's (`crate::language`).
+pub fn language() -> Lang {
+    crate::language::of_this_request()
 }
 
 pub fn auth() -> Result<Arc<Auth>, Problem> {
@@ -137,7 +143,7 @@ pub fn refused(refusal: impl Into<Refusal>) -> Problem {
     let refusal = refusal.into();
     set_status(refusal.status);
     Problem {
-        message: capitalised(&refusal.sentence(Lang::default())),
+        message: capitalised(&refusal.sentence(language())),
         field: refusal.field,
     }
 }

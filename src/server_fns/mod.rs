@@ -7,7 +7,8 @@
 //! - [`stages`]: the programme and one stage's page data;
 //! - [`buying`]: the buy form's action;
 //! - [`tickets`]: the signed-in fan's tickets, with QR codes;
-//! - [`account`]: who is signed in; sign up, in and out.
+//! - [`account`]: who is signed in; sign up, in and out;
+//! - [`language`]: the language switcher.
 //!
 //! Forms work with and without JavaScript. With it, a failed action returns
 //! a [`Problem`] the page shows beside the form. Without it, the browser
@@ -21,6 +22,7 @@ pub mod account;
 pub mod buying;
 #[cfg(feature = "ssr")]
 mod edge;
+pub mod language;
 pub mod stages;
 pub mod tickets;
 

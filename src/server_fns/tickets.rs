@@ -14,6 +14,9 @@ pub struct TicketPass {
     pub stage: Stage,
     #[serde(with = "time::serde::rfc3339")]
     pub bought_at: OffsetDateTime,
+    /// When it was bought and the stage's dates and price, in the fan's language.
+    pub bought: String,
+    pub words: super::stages::StageWords,
     /// The ticket code as a QR code: an SVG element, drawn by the server.
     pub qr_svg: String,
 }
@@ -34,6 +37,7 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
         return Ok(None);
     };
     let programme = shop.listing();
+    let locale = edge::language();
     let passes = shop
         .tickets_of(&fan)
         .into_iter()
@@ -47,6 +51,8 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
             let code = ticket.code.to_string();
             Some(TicketPass {
                 id: ticket.id,
+                bought: crate::when::short_date_time(ticket.bought_at, locale),
+                words: super::stages::StageWords::of(&stage, locale),
                 qr_svg: qr_svg(&code),
                 code,
                 stage,

@@ -5,7 +5,7 @@
 //! cannot read (its body, its query) here, at the edge, as a message with
 //! serde's detail.
 
-use crate::messages::{Lang, Message};
+use crate::messages::Message;
 use crate::refusal::Refusal;
 use crate::server::auth::AuthError;
 use crate::server::layers::API_BODY_LIMIT;
@@ -70,7 +70,8 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         ApiError {
             status: refusal.status,
-            message: refusal.sentence(Lang::default()),
+            // In the language the client asked for (`Accept-Language`).
+            message: refusal.sentence(crate::language::api_language()),
             retry_after_secs: refusal.retry_after_secs,
         }
     }
