@@ -177,9 +177,12 @@ pub fn backup(from: &Path, to: &Path) -> Result<Summary, BackupError> {
     Err(BackupError::Busy)
 }
 
-/// The snapshot's bytes and the whole lines of each segment after it, as
-/// file name and bytes; `None` if a snapshot replaced them meanwhile.
-fn copy_once(from: &Path) -> Result<Option<Vec<(String, Vec<u8>)>>, BackupError> {
+/// Files of a copy: each one's name and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The snapshot's bytes and the whole lines of each segment after it;
+/// `None` if a snapshot replaced them meanwhile.
+fn copy_once(from: &Path) -> Result<Option<Files>, BackupError> {
     let snapshot_path = snapshot::path(from);
     let snapshot = match fs::read(&snapshot_path) {
         Ok(bytes) => bytes,
@@ -216,7 +219,7 @@ fn copy_once(from: &Path) -> Result<Option<Vec<(String, Vec<u8>)>>, BackupError>
     Ok(Some(files))
 }
 
-fn write_copy(to: &Path, files: &[(String, Vec<u8>)]) -> Result<(), BackupError> {
+fn write_copy(to: &Path, files: &Files) -> Result<(), BackupError> {
     let error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| BackupError::Write { path, source }
