@@ -326,10 +326,15 @@ fn terminate(child: &Child) {
 
 /// `GET /` over a raw connection: the response's head and body.
 fn get_root(addr: &str) -> String {
+    get(addr, "/")
+}
+
+/// `GET` over a raw connection: the response's head and body.
+fn get(addr: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -596,4 +601,37 @@ fn stops_on_sigterm_while_a_page_follows_the_live_stock() {
     // The stream ended with the server (the connection is closed, not hung).
     let mut rest = Vec::new();
     let _ = stream.read_to_end(&mut rest);
+}
+
+/// With `--metrics-addr`, Prometheus's text format is served on that address
+/// (and only there: the shop's address has no `/metrics`); a taken metrics
+/// address stops start-up in one line.
+#[test]
+fn serves_metrics_for_prometheus_on_their_own_address_only() {
+    let data = tempfile::tempdir().unwrap();
+    let (addr, metrics) = (free_addr(), free_addr());
+    let mut child = tiket_serve(&addr, data.path(), &[], &["--metrics-addr", &metrics]);
+    wait_until_listening(&mut child, &addr);
+    wait_until_listening(&mut child, &metrics);
+    let scraped = get(&metrics, "/metrics");
+    assert!(
+        get(&addr, "/metrics").starts_with("HTTP/1.1 404"),
+        "not on the shop's address"
+    );
+    child.kill().ok();
+    let _ = child.wait();
+    assert!(scraped.starts_with("HTTP/1.1 200"), "{scraped}");
+    for metric in ["tiket_tickets_sold{stage=\"1\"} 0", "tiket_sessions 0"] {
+        assert!(scraped.contains(metric), "{metric} missing:\n{scraped}");
+    }
+
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken_addr = taken.local_addr().unwrap().to_string();
+    let output = exit_of(tiket_serve(
+        &free_addr(),
+        data.path(),
+        &[],
+        &["--metrics-addr", &taken_addr],
+    ));
+    assert_refused(&output, &["cannot serve metrics on", "--metrics-addr"]);
 }

@@ -95,6 +95,8 @@ for (const javaScriptEnabled of [false, true]) {
 
     // A refusal in Japanese: more than one order may hold.
     await page.goto(`/stages/${stage}`);
+    // Typed before hydration, a quantity is reset to 1 (a known issue): type after.
+    if (javaScriptEnabled) await hydrated(page);
     await page.getByLabel("枚数", { exact: true }).fill("9");
     await page.getByRole("button", { name: /枚購入|チケットを購入/ }).click();
     await expect(page.locator("#quantity-error")).toContainText("1回のご注文は");

@@ -74,6 +74,10 @@ fn store_hint(error: &StoreError) -> &'static str {
 
 /// Runs tiket with `config` until Ctrl-C or SIGTERM, then saves every sale.
 pub async fn run(config: Config) -> Result<(), ServerError> {
+    // First, so the levels the shop sets as it opens are recorded too.
+    if let Some(addr) = config.metrics_addr {
+        prometheus::serve(addr)?;
+    }
     let (data_dir, options) = (config.data_dir.clone(), config.shop);
     let shop = tokio::task::spawn_blocking(move || {
         let store_options = JsonStoreOptions {
@@ -85,9 +89,6 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
     })
     .await??;
 
-    if let Some(addr) = config.metrics_addr {
-        prometheus::serve(addr)?;
-    }
     let addr = config.leptos.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
