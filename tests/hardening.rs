@@ -198,6 +198,20 @@ fn live_stock_streams_are_capped() {
     });
 }
 
+/// Signs a fan up through the JSON API; their bearer token.
+async fn register(http: &reqwest::Client, base: &str, name: &str) -> String {
+    let registered: Value = http
+        .post(format!("{base}/api/register"))
+        .json(&json!({"username": name, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    registered["token"].as_str().unwrap().to_owned()
+}
+
 fn returning(signed_in: &tiket::server::auth::SignedIn) -> Visitor {
     Visitor {
         client: None,
@@ -377,16 +391,7 @@ fn cross_site_forms_and_cookies_are_refused() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let registered: Value = http
-            .post(format!("{base}/api/register"))
-            .json(&json!({"username": "kanata", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = registered["token"].as_str().unwrap().to_owned();
+        let token = register(&http, &base, "kanata").await;
         let form = "name=kanata&password=carrot-rocket-35p&next=%2F";
         let post_fn = |function: &str, origin: Option<&str>, kind: &str, body: &str| {
             let mut request = http
@@ -494,16 +499,8 @@ fn answers_carry_the_protective_headers() {
             "the page has inline scripts to hash"
         );
 
-        let registered: Value = http
-            .post(format!("{base}/api/register"))
-            .json(&json!({"username": "lui", "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = registered["token"].as_str().unwrap();
+        let token = register(&http, &base, "lui").await;
+        let token = token.as_str();
         for path in ["/my-tickets", "/api/my-tickets"] {
             let answer = http
                 .get(format!("{base}{path}"))

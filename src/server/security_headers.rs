@@ -58,7 +58,8 @@ fn is_plain_id(id: &[u8]) -> bool {
 
 /// Adds the headers above to every answer.
 pub async fn secure_headers(request: Request, next: Next) -> Response {
-    let private = carries_credentials(request.headers()) || is_api(request.uri().path());
+    let private =
+        carries_credentials(request.headers()) || crate::routes::is_api(request.uri().path());
     let response = next.run(request).await;
     let mut response = match is_html(&response) {
         true => with_script_policy(response).await,
@@ -82,10 +83,6 @@ pub async fn secure_headers(request: Request, next: Next) -> Response {
 
 fn carries_credentials(headers: &HeaderMap) -> bool {
     headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION)
-}
-
-fn is_api(path: &str) -> bool {
-    crate::routes::is_api(path)
 }
 
 /// Pages, JSON and event streams: what the server makes per request, as
