@@ -231,6 +231,7 @@ fn prepare(folder: &Path, festival: Festival, fans: &[Fan], now: OffsetDateTime)
                         fan: fan.name.clone(),
                         created_at: now,
                         expires_at: now + time::Duration::days(365),
+                        second_factor: false,
                     },
                 },
             ]

@@ -261,6 +261,9 @@ fn seed_folder(dir: &Path, tickets: usize, accounts: usize) -> u64 {
             total_stock: 1_000_000,
             sale_opens: time::macros::datetime!(2000-01-01 00:00 +9),
             sale_closes: time::macros::datetime!(2100-03-20 10:00 +9),
+            per_order: None,
+            per_fan: None,
+            closed: false,
         })
         .collect();
     let festival = Festival::new("Recovery fes", "Hall", stages).unwrap();
@@ -292,6 +295,7 @@ fn seed_folder(dir: &Path, tickets: usize, accounts: usize) -> u64 {
                     owner: owner.clone(),
                     bought_at: now,
                     code,
+                    price: Some(Yen(7_950)),
                 }
             })
             .collect();

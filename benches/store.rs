@@ -77,6 +77,7 @@ fn sale(rng: &mut impl rand::Rng, n: usize) -> Record {
             owner: FanName::new(format!("fan{n}")).expect("a valid name"),
             bought_at: time::OffsetDateTime::now_utc(),
             code: TicketCode::random(rng),
+            price: Some(tiket::domain::Yen(7_950)),
         }],
         key: None,
     }

@@ -22,6 +22,45 @@ pub enum Field {
     Name,
     Password,
     Quantity,
+    // The staff forms' fields (a festival's, a stage's, a one-time code).
+    Slug,
+    Venue,
+    TimeZone,
+    Day,
+    DoorsOpen,
+    StartsAt,
+    Price,
+    Stock,
+    SaleOpens,
+    SaleCloses,
+    PerOrder,
+    PerFan,
+    Code,
+}
+
+impl Field {
+    /// The field named as the forms (and the domain's refusals) name it.
+    pub fn parse(name: &str) -> Option<Field> {
+        Some(match name {
+            "name" => Field::Name,
+            "password" => Field::Password,
+            "quantity" => Field::Quantity,
+            "slug" => Field::Slug,
+            "venue" => Field::Venue,
+            "time_zone" => Field::TimeZone,
+            "day" => Field::Day,
+            "doors_open" => Field::DoorsOpen,
+            "starts_at" => Field::StartsAt,
+            "price" => Field::Price,
+            "total_stock" => Field::Stock,
+            "sale_opens" => Field::SaleOpens,
+            "sale_closes" => Field::SaleCloses,
+            "per_order" => Field::PerOrder,
+            "per_fan" => Field::PerFan,
+            "code" => Field::Code,
+            _ => return None,
+        })
+    }
 }
 
 impl Problem {

@@ -9,7 +9,10 @@
 //! the API's clause, under the same key with `_page`). A new language is a
 //! new file; no code here changes.
 
-use crate::domain::{FanNameError, PasswordError, SessionError, StageId};
+use crate::domain::{
+    EditError, FanNameError, NameError, PasswordError, Role, SessionError, StaffError, StageError,
+    StageId,
+};
 use crate::i18n::td_string;
 use crate::when;
 use time::OffsetDateTime;
@@ -146,6 +149,24 @@ pub enum Message {
     MethodNotAllowed {
         method: String,
         path: String,
+    },
+    // Staff: the festival editor, roles, the second factor.
+    StageClosed {
+        stage: StageRef,
+    },
+    Edit(EditError),
+    Staff(StaffError),
+    NotStaff {
+        role: Role,
+    },
+    SecondFactorNeeded,
+    WrongOneTimeCode,
+    BadSearch,
+    BadSlug,
+    /// A staff form's field that could not be read (`field`: its label).
+    BadField {
+        field: String,
+        detail: String,
     },
 }
 
@@ -396,6 +417,33 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
         }
         Failed => td_string!(l, errors.failed).to_string(),
         CrossSite => td_string!(l, errors.cross_site).to_string(),
+        StageClosed { stage } => match named(stage) {
+            true => td_string!(l, errors.stage_closed_page, stage = stage_words(stage)).to_string(),
+            false => td_string!(l, errors.stage_closed, stage = stage_words(stage)).to_string(),
+        },
+        Edit(error) => edit_sentence(error, l),
+        Staff(StaffError::LastOrganiser(name)) => {
+            td_string!(l, errors.last_organiser, name = name.clone()).to_string()
+        }
+        Staff(StaffError::NoSuchRole { name, role }) => td_string!(
+            l,
+            errors.no_such_role,
+            name = name.clone(),
+            role = role.as_str()
+        )
+        .to_string(),
+        NotStaff { role } => td_string!(l, errors.not_staff, role = role.as_str()).to_string(),
+        SecondFactorNeeded => td_string!(l, errors.second_factor_needed).to_string(),
+        WrongOneTimeCode => td_string!(l, errors.wrong_one_time_code).to_string(),
+        BadSearch => td_string!(l, errors.bad_search).to_string(),
+        BadSlug => td_string!(l, errors.bad_slug).to_string(),
+        BadField { field, detail } => td_string!(
+            l,
+            errors.bad_field,
+            field = field.clone(),
+            detail = detail.clone()
+        )
+        .to_string(),
         NotAForm => td_string!(l, errors.not_a_form).to_string(),
         TooManyLiveStreams => td_string!(l, errors.too_many_live_streams).to_string(),
         NoEndpoint { path } => td_string!(l, errors.no_endpoint, path = path).to_string(),
@@ -411,6 +459,114 @@ pub fn capitalised(sentence: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+
+/// A name's problem, as the end of a sentence.
+fn name_problem(error: NameError, l: Lang) -> String {
+    match error {
+        NameError::Empty => td_string!(l, errors.text_empty).to_string(),
+        NameError::TooLong => {
+            td_string!(l, errors.text_too_long, max = crate::domain::MAX_NAME_CHARS).to_string()
+        }
+        NameError::ControlCharacter => td_string!(l, errors.text_control).to_string(),
+        NameError::Markup => td_string!(l, errors.text_markup).to_string(),
+    }
+}
+
+/// Why the festival editor refused, in `l`.
+fn edit_sentence(error: &EditError, l: Lang) -> String {
+    let field = |field: &str| match field {
+        "venue" => td_string!(l, errors.field_venue).to_string(),
+        _ => td_string!(l, errors.field_name).to_string(),
+    };
+    let problem = |field_name: &str, error: NameError| {
+        td_string!(
+            l,
+            errors.named_field_problem,
+            field = field(field_name),
+            problem = name_problem(error, l)
+        )
+        .to_string()
+    };
+    let slug_words = |slug: &crate::domain::Slug| slug.to_string();
+    match error {
+        EditError::UnknownFestival(slug) => {
+            td_string!(l, errors.unknown_festival, slug = slug_words(slug)).to_string()
+        }
+        EditError::SlugTaken(slug) => {
+            td_string!(l, errors.slug_taken, slug = slug_words(slug)).to_string()
+        }
+        EditError::Name { field, error } => problem(field, *error),
+        EditError::UnknownZone(zone) => {
+            td_string!(l, errors.unknown_zone, zone = zone.clone()).to_string()
+        }
+        EditError::Stage(error) => stage_sentence(error, l),
+        EditError::StageElsewhere { stage, festival } => td_string!(
+            l,
+            errors.stage_elsewhere,
+            stage = stage.0,
+            slug = slug_words(festival)
+        )
+        .to_string(),
+        EditError::UnknownStage { festival, stage } => td_string!(
+            l,
+            errors.unknown_festival_stage,
+            slug = slug_words(festival),
+            stage = stage.0
+        )
+        .to_string(),
+        EditError::StockBelowSold { sold, .. } => {
+            td_string!(l, errors.stock_below_sold, sold = *sold).to_string()
+        }
+        EditError::StageHasSales { stage, sold } => {
+            td_string!(l, errors.stage_has_sales, stage = stage.0, sold = *sold).to_string()
+        }
+        EditError::NotAnOrder => td_string!(l, errors.not_an_order).to_string(),
+        EditError::NothingToPublish => td_string!(l, errors.nothing_to_publish).to_string(),
+        EditError::DefaultNotPublished => {
+            td_string!(l, errors.default_not_published).to_string()
+        }
+    }
+}
+
+/// Why a stage's details are not acceptable, in `l`.
+fn stage_sentence(error: &StageError, l: Lang) -> String {
+    use crate::domain::{BuyLimits, Stage};
+    let name = |error: NameError| {
+        td_string!(
+            l,
+            errors.named_field_problem,
+            field = td_string!(l, errors.field_name).to_string(),
+            problem = name_problem(error, l)
+        )
+        .to_string()
+    };
+    match error {
+        StageError::EmptyName(_) => name(NameError::Empty),
+        StageError::Name(_, error) => name(*error),
+        StageError::Festival(error) => name(*error),
+        StageError::DayZero(_) => td_string!(l, errors.stage_day_zero).to_string(),
+        StageError::DoorsAfterStart(_) => td_string!(l, errors.stage_doors_after_start).to_string(),
+        StageError::FreeTicket(_) => td_string!(l, errors.stage_free).to_string(),
+        StageError::PriceAbsurd(_) | StageError::PriceTooLarge(_) => {
+            td_string!(l, errors.stage_price_absurd, max = Stage::MOST_PRICE.0).to_string()
+        }
+        StageError::StockAbsurd(_) => {
+            td_string!(l, errors.stage_stock_absurd, max = Stage::MOST_STOCK).to_string()
+        }
+        StageError::EmptySaleWindow(_) => td_string!(l, errors.stage_empty_window).to_string(),
+        StageError::SaleAfterDoors(_) => td_string!(l, errors.stage_sale_after_doors).to_string(),
+        StageError::PerOrderOutOfRange(_) => {
+            td_string!(l, errors.stage_per_order, max = BuyLimits::MOST_PER_ORDER).to_string()
+        }
+        StageError::PerFanOutOfRange(_) => {
+            td_string!(l, errors.stage_per_fan, max = BuyLimits::MOST_PER_FAN).to_string()
+        }
+        StageError::DuplicateId(stage) => {
+            td_string!(l, errors.stage_duplicate, stage = stage.0).to_string()
+        }
     }
 }
 

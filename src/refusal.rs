@@ -4,7 +4,7 @@
 //! `{"error": "<sentence>"}`; the server functions as a `Problem` beside the
 //! form. Both get the sentence from [`messages::sentence`], in a language.
 
-use crate::domain::{AccountError, BuyError};
+use crate::domain::{AccountError, BuyError, EditError, StaffError};
 use crate::forms::Field;
 use crate::messages::{self, Lang, Message, StageRef};
 use crate::server::auth::AuthError;
@@ -56,6 +56,7 @@ impl Refusal {
             | SaleClosed { stage, .. }
             | OverFanLimit { stage, .. }
             | SoldOut { stage }
+            | StageClosed { stage }
             | NotEnoughStock { stage, .. }
             | TotalTooLarge { stage, .. } => *stage = named(),
             _ => {}
@@ -99,6 +100,12 @@ impl From<BuyError> for Refusal {
                     stage: number(stage),
                     limit,
                     held,
+                },
+            ),
+            BuyError::StageClosed(stage) => (
+                StatusCode::CONFLICT,
+                Message::StageClosed {
+                    stage: number(stage),
                 },
             ),
             BuyError::SoldOut(stage) => (
@@ -157,6 +164,33 @@ impl From<ShopError> for Refusal {
             }
             ShopError::Account(AccountError::UnknownAccount(_)) => {
                 Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongCredentials)
+            }
+            ShopError::Edit(error) => {
+                let status = match &error {
+                    EditError::UnknownFestival(_) | EditError::UnknownStage { .. } => {
+                        StatusCode::NOT_FOUND
+                    }
+                    EditError::SlugTaken(_)
+                    | EditError::StageElsewhere { .. }
+                    | EditError::StockBelowSold { .. }
+                    | EditError::StageHasSales { .. }
+                    | EditError::NothingToPublish
+                    | EditError::DefaultNotPublished => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let field = error.field().and_then(Field::parse);
+                let refusal = Refusal::new(status, Message::Edit(error));
+                match field {
+                    Some(field) => refusal.about(field),
+                    None => refusal,
+                }
+            }
+            ShopError::Staff(error) => {
+                let status = match error {
+                    StaffError::LastOrganiser(_) => StatusCode::CONFLICT,
+                    StaffError::NoSuchRole { .. } => StatusCode::NOT_FOUND,
+                };
+                Refusal::new(status, Message::Staff(error))
             }
             ShopError::KeyReused { stage, quantity } => Refusal::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -223,6 +257,16 @@ impl From<AuthError> for Refusal {
                 },
             )
             .retry_after(retry_after_secs),
+            AuthError::NotStaff { role } => {
+                Refusal::new(StatusCode::FORBIDDEN, Message::NotStaff { role })
+            }
+            AuthError::SecondFactorNeeded => {
+                Refusal::new(StatusCode::FORBIDDEN, Message::SecondFactorNeeded)
+            }
+            AuthError::WrongOneTimeCode => {
+                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongOneTimeCode)
+                    .about(Field::Code)
+            }
             AuthError::Hashing(detail) => {
                 tracing::error!("a password could not be checked: {detail}");
                 Refusal::new(

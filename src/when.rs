@@ -31,6 +31,82 @@ pub fn countdown(wait: time::Duration) -> (i64, String) {
 
 #[cfg(feature = "ssr")]
 pub use festival::{clock, date_range, long_date, short_date, short_date_time};
+#[cfg(feature = "ssr")]
+pub use zones::{in_zone, zone_abbreviation, zone_exists};
+
+/// Festivals' time zones, from the IANA database bundled with `jiff`
+/// (server only): whether a zone exists, a wall-clock time typed in a zone
+/// as a moment, and the zone's short name at a moment (`JST`, `WIB`).
+#[cfg(feature = "ssr")]
+mod zones {
+    use crate::domain::TimeZoneName;
+    use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+    fn zone(name: &TimeZoneName) -> Option<jiff::tz::TimeZone> {
+        jiff::tz::TimeZone::get(name.as_str()).ok()
+    }
+
+    /// Whether the zone database knows this name.
+    pub fn zone_exists(name: &TimeZoneName) -> bool {
+        zone(name).is_some()
+    }
+
+    /// The moment a wall-clock time in `name`'s zone means, with the zone's
+    /// offset then. A time the clocks skip or repeat (a daylight-saving
+    /// change) is read as the earlier offset, as `jiff` does by default.
+    pub fn in_zone(local: PrimitiveDateTime, name: &TimeZoneName) -> Option<OffsetDateTime> {
+        let tz = zone(name)?;
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(local.year()).ok()?,
+            local.month() as i8,
+            local.day() as i8,
+            local.hour() as i8,
+            local.minute() as i8,
+            local.second() as i8,
+            0,
+        )
+        .ok()?;
+        let zoned = civil.to_zoned_datetime(tz).ok()?;
+        let offset = UtcOffset::from_whole_seconds(zoned.offset().seconds()).ok()?;
+        let utc = OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).ok()?;
+        Some(utc.to_offset(offset))
+    }
+
+    /// The zone's abbreviation at `moment` (`JST`, `WIB`), or its offset
+    /// (`+07`) where the database has none.
+    pub fn zone_abbreviation(name: &TimeZoneName, moment: OffsetDateTime) -> String {
+        let Some(tz) = zone(name) else {
+            return name.as_str().to_owned();
+        };
+        let Ok(at) = jiff::Timestamp::from_second(moment.unix_timestamp()) else {
+            return name.as_str().to_owned();
+        };
+        tz.to_offset_info(at).abbreviation().to_string()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use time::macros::{datetime, offset};
+
+        #[test]
+        fn reads_wall_clock_times_in_tokyo_and_jakarta() {
+            let tokyo = TimeZoneName::tokyo();
+            let jakarta = TimeZoneName("Asia/Jakarta".into());
+            assert!(zone_exists(&tokyo) && zone_exists(&jakarta));
+            assert!(!zone_exists(&TimeZoneName("Mars/Olympus".into())));
+            let local = datetime!(2027-03-20 10:00);
+            let in_tokyo = in_zone(local, &tokyo).unwrap();
+            assert_eq!(in_tokyo, datetime!(2027-03-20 10:00 +9));
+            assert_eq!(in_tokyo.offset(), offset!(+9));
+            let in_jakarta = in_zone(local, &jakarta).unwrap();
+            assert_eq!(in_jakarta, datetime!(2027-03-20 10:00 +7));
+            assert_eq!(in_jakarta.offset(), offset!(+7));
+            assert_eq!(zone_abbreviation(&tokyo, in_tokyo), "JST");
+            assert_eq!(zone_abbreviation(&jakarta, in_jakarta), "WIB");
+        }
+    }
+}
 
 /// Festival dates and times, in JST, in a language (server only).
 #[cfg(feature = "ssr")]

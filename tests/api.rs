@@ -657,6 +657,7 @@ fn every_bad_buy_is_answered_with_its_status_and_a_sentence_and_changes_nothing(
                 fan: FanName::new("marine").unwrap(),
                 created_at: long_ago,
                 expires_at: long_ago + time::Duration::seconds(1),
+                second_factor: false,
             })
             .await
             .unwrap();

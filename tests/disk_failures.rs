@@ -160,6 +160,7 @@ fn a_disk_that_fills_during_a_buy_storm_loses_nothing_acknowledged_and_shows_not
             fan: fan.clone(),
             created_at: now,
             expires_at: now + time::Duration::days(1),
+            second_factor: false,
         })
         .await
         .unwrap();

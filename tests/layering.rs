@@ -52,13 +52,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Persistence: the data folder.
     ("store", &["domain", "clock"]),
     // The running shop: sales, accounts, sessions.
-    ("shop", &["domain", "store", "clock"]),
+    ("shop", &["domain", "store", "clock", "when"]),
     // Reads the replaced system's files into a fresh data folder.
     ("import", &["domain", "store", "clock"]),
     // A refusal becomes a status and a message key.
     ("refusal", &["domain", "shop", "server::auth", "messages", "forms", "routes"]),
     // Sign-up, sign-in, sessions.
     ("server::auth", &["domain", "shop", "clock", "server::device", "server::password_queue"]),
+    // Staff access (roles, the organisers' second factor).
+    ("server::staff", &["domain", "shop", "server::auth"]),
     // Browsers' signed device cookies (who signed in here before).
     ("server::device", &[]),
     // The bounded lanes where password checks wait for a thread.
@@ -90,7 +92,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The JSON API: the shop's operations over HTTP.
     ("server::json_api", &["domain", "shop", "store", "clock", "routes", "refusal", "messages", "language",
                            "server::auth", "server::state", "server::layers", "server::fallbacks",
-                           "server::client_addr", "server::same_origin"]),
+                           "server::client_addr", "server::same_origin", "server::staff"]),
     // Puts pages, JSON API and static files together (of `app`: the HTML shell and root component).
     ("server::router", &["app", "server::json_api", "server::stock_events", "server::layers", "server::fallbacks",
                          "server::state", "server::auth", "routes", "refusal", "messages", "shop",
@@ -98,7 +100,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Start-up: wires every server part to the store and the shop.
     ("server", &["server::*", "store", "shop", "domain", "clock", "import"]),
     // Server functions the pages call: the same shop and auth as the JSON API.
-    ("server_fns", &["domain", "shop", "server::auth", "server::state", "server::client_addr", "refusal", "messages",
+    ("server_fns", &["domain", "shop", "server::auth", "server::staff", "server::state", "server::client_addr", "refusal", "messages",
                      "forms", "routes", "when", "clock", "i18n", "language", "numbers"]),
     // The root component and the HTML shell.
     ("app", &["pages", "components", "server_fns", "forms", "routes", "messages", "i18n", "language"]),

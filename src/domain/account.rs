@@ -6,7 +6,7 @@
 //! and hands this module only the hashes, so the rules stay plain and tested.
 
 use super::look_alike::{check_new_name, LookAlikeKey};
-use super::{FanName, FanNameError};
+use super::{FanName, FanNameError, Staff};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -143,6 +143,9 @@ pub struct Session {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+    /// The second factor was passed for this session (organisers need it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub second_factor: bool,
 }
 
 /// Why an account or session change was refused.
@@ -179,11 +182,45 @@ pub struct Accounts {
     /// key: the first keeps it, and both keep their accounts.
     look_alikes: HashMap<LookAlikeKey, FanName>,
     sessions: HashMap<TokenHash, Session>,
+    staff: Staff,
 }
 
 impl Accounts {
     pub fn account(&self, name: &FanName) -> Option<&Account> {
         self.by_name.get(name)
+    }
+
+    /// Every account, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = &Account> {
+        self.by_name.values()
+    }
+
+    /// Who has which role.
+    pub fn staff(&self) -> &Staff {
+        &self.staff
+    }
+
+    pub fn staff_mut(&mut self) -> &mut Staff {
+        &mut self.staff
+    }
+
+    /// Takes back [`pass_second_factor`](Self::pass_second_factor) (its record was not saved).
+    pub fn unpass_second_factor(&mut self, token: &TokenHash) {
+        if let Some(session) = self.sessions.get_mut(token) {
+            session.second_factor = false;
+        }
+    }
+
+    /// Marks a session as having passed the second factor; `false` if
+    /// there is no such session.
+    pub fn pass_second_factor(&mut self, token: &TokenHash) -> bool {
+        match self.sessions.get_mut(token) {
+            Some(session) => {
+                session.second_factor = true;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Whether `name` may be a new account's: it meets the rule for new
@@ -320,6 +357,7 @@ mod tests {
             fan: name.clone(),
             created_at: time::OffsetDateTime::UNIX_EPOCH,
             expires_at: time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(1),
+            second_factor: false,
         };
         accounts.open_session(session).unwrap();
         accounts.unregister(&name);
@@ -349,6 +387,7 @@ mod tests {
             fan: name(fan),
             created_at: datetime!(2026-11-25 09:00 UTC),
             expires_at: datetime!(2026-12-25 09:00 UTC),
+            second_factor: false,
         }
     }
 

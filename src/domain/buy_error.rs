@@ -33,6 +33,8 @@ pub enum BuyError {
         limit: u32,
         held: u32,
     },
+    #[error("stage {0} is closed: nothing more is sold for it")]
+    StageClosed(StageId),
     #[error("stage {0} is sold out")]
     SoldOut(StageId),
     #[error("only {remaining} tickets are left for stage {stage}; you asked for {requested}")]

@@ -1,37 +1,74 @@
-//! The festival: its name, venue and stages, and the reference event tiket
-//! is seeded with on first start.
+//! The festival: its address name, name, venue, time zone, stages and
+//! state, and the reference event tiket is seeded with on first start.
 
-use super::{Stage, StageError, StageId, Yen};
+use super::{check_name, NameError, Slug, Stage, StageError, StageId, TimeZoneName, Yen};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use time::macros::datetime;
 
-/// A festival and the stages it sells tickets for.
+/// A festival and the stages it sells tickets for. (Festivals saved before
+/// tiket held several read back as the published reference festival's.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Festival {
+    #[serde(default = "Slug::reference")]
+    pub slug: Slug,
     pub name: String,
     pub venue: String,
+    /// Where it happens: its stages' times are typed and shown in this zone.
+    #[serde(default = "TimeZoneName::tokyo")]
+    pub time_zone: TimeZoneName,
+    #[serde(default)]
+    pub state: FestivalState,
     pub stages: Vec<Stage>,
+}
+
+/// Who sees a festival.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FestivalState {
+    /// Being set up: only staff see it, nothing is sold.
+    Draft,
+    /// On the fans' pages, its stages on sale in their windows.
+    #[default]
+    Published,
+    /// Over: off the fans' list, its tickets still shown to their holders.
+    Archived,
+}
+
+impl FestivalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FestivalState::Draft => "draft",
+            FestivalState::Published => "published",
+            FestivalState::Archived => "archived",
+        }
+    }
 }
 
 impl Festival {
     /// A festival whose stages are each valid and have distinct ids.
+    /// A published festival in Tokyo's zone (as the replaced system's were).
     pub fn new(
         name: impl Into<String>,
         venue: impl Into<String>,
         stages: Vec<Stage>,
     ) -> Result<Self, StageError> {
         let festival = Festival {
+            slug: Slug::reference(),
             name: name.into(),
             venue: venue.into(),
+            time_zone: TimeZoneName::tokyo(),
+            state: FestivalState::Published,
             stages,
         };
         festival.validate()?;
         Ok(festival)
     }
 
-    /// Checks every stage and that no two share an id.
+    /// Checks the festival's names, every stage, and that no two stages
+    /// share an id.
     pub fn validate(&self) -> Result<(), StageError> {
+        self.check_names().map_err(|(_, e)| StageError::Festival(e))?;
         let mut seen = HashSet::new();
         for stage in &self.stages {
             stage.validate()?;
@@ -67,14 +104,27 @@ impl Festival {
                 total_stock: 40,
                 sale_opens,
                 sale_closes: doors_open,
+                per_order: None,
+                per_fan: None,
+                closed: false,
             })
             .collect();
         // Valid by construction; `the_reference_festival_…` checks it.
         Festival {
+            slug: Slug::reference(),
             name: "hololive 5th fes. Capture the Moment".into(),
             venue: "Makuhari Messe, Chiba".into(),
+            time_zone: TimeZoneName::tokyo(),
+            state: FestivalState::Published,
             stages,
         }
+    }
+
+    /// The festival's own name and venue, by the rule for names: the field
+    /// (`name`, `venue`) that breaks it.
+    pub fn check_names(&self) -> Result<(), (&'static str, NameError)> {
+        check_name(&self.name).map_err(|e| ("name", e))?;
+        check_name(&self.venue).map_err(|e| ("venue", e))
     }
 
     /// The stage with this id, if the festival has one.

@@ -2,46 +2,87 @@
 //! many are left. [`Inventory::buy`] is the one place a sale is decided.
 
 use super::{
-    BuyError, BuyLimits, FanName, Festival, FestivalListing, Order, Sale, SalePhase, StageId,
-    StageListing, StockLevel, Ticket, TicketCode, TicketId,
+    BuyError, BuyLimits, Catalogue, EditError, FanName, Festival, FestivalEdit, FestivalListing,
+    FestivalState, Order, Sale, SalePhase, Slug, StageId, StageListing, StockLevel, Ticket,
+    TicketCode, TicketId, TimeZoneName,
 };
 use rand::Rng;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use time::OffsetDateTime;
 
-/// Every ticket sold so far, indexed for the buy rule and for each fan.
+/// Every festival and every ticket sold so far, indexed for the buy rule
+/// and for each fan.
 #[derive(Clone, Debug)]
 pub struct Inventory {
-    festival: Festival,
+    catalogue: Catalogue,
+    /// The server's limits, for stages without their own.
     limits: BuyLimits,
     tickets: Vec<Ticket>,
     sold: HashMap<StageId, u32>,
     /// Positions in `tickets` of each fan's tickets (a handful per fan).
     by_owner: HashMap<FanName, Vec<usize>>,
     ids: HashSet<TicketId>,
-    codes: HashSet<TicketCode>,
+    /// Position in `tickets` of each code.
+    codes: HashMap<TicketCode, usize>,
+    /// Yen taken per stage.
+    revenue: HashMap<StageId, u64>,
+    /// Tickets sold per stage per minute (minutes since the Unix epoch), for
+    /// the organisers' chart: kept as sales happen, never scanned for.
+    per_minute: HashMap<StageId, BTreeMap<i64, u32>>,
 }
 
 impl Inventory {
-    /// An inventory with nothing sold yet.
+    /// An inventory of one festival with nothing sold yet.
     pub fn new(festival: Festival, limits: BuyLimits) -> Self {
         Inventory {
-            festival,
+            catalogue: Catalogue::new(festival),
             limits,
             tickets: Vec::new(),
             sold: HashMap::new(),
             by_owner: HashMap::new(),
             ids: HashSet::new(),
-            codes: HashSet::new(),
+            codes: HashMap::new(),
+            revenue: HashMap::new(),
+            per_minute: HashMap::new(),
         }
     }
 
-    pub fn festival(&self) -> &Festival {
-        &self.festival
+    /// Every festival.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
     }
 
+    /// The festival fans land on.
+    pub fn festival(&self) -> &Festival {
+        self.catalogue.default_festival()
+    }
+
+    /// The server's limits (stages may have their own).
     pub fn limits(&self) -> BuyLimits {
         self.limits
+    }
+
+    /// Makes an organiser's edit, or nothing (see [`Catalogue::apply`]).
+    /// Returns the catalogue as it was, to put back should the edit not be
+    /// saved.
+    pub fn edit(
+        &mut self,
+        edit: &FestivalEdit,
+        known_zone: impl Fn(&TimeZoneName) -> bool,
+    ) -> Result<Catalogue, EditError> {
+        let before = self.catalogue.clone();
+        let sold = &self.sold;
+        self.catalogue.apply(
+            edit,
+            |stage| sold.get(&stage).copied().unwrap_or(0),
+            known_zone,
+        )?;
+        Ok(before)
+    }
+
+    /// Puts back the catalogue an unsaved edit changed.
+    pub fn put_back(&mut self, catalogue: Catalogue) {
+        self.catalogue = catalogue;
     }
 
     /// Tickets of this stage sold so far (0 for an unknown stage).
@@ -51,7 +92,7 @@ impl Inventory {
 
     /// Tickets of this stage still for sale; `None` for an unknown stage.
     pub fn remaining(&self, id: StageId) -> Option<u32> {
-        let stage = self.festival.stage(id)?;
+        let (_, stage) = self.catalogue.stage(id)?;
         Some(stage.total_stock.saturating_sub(self.sold(id)))
     }
 
@@ -77,30 +118,40 @@ impl Inventory {
             .unwrap_or_default()
     }
 
-    /// The festival with each stage's remaining stock.
+    /// The default festival with each stage's remaining stock.
     pub fn listing(&self) -> FestivalListing {
+        self.listing_of(self.festival())
+    }
+
+    /// A festival with each stage's remaining stock.
+    pub fn listing_of(&self, festival: &Festival) -> FestivalListing {
         FestivalListing {
-            name: self.festival.name.clone(),
-            venue: self.festival.venue.clone(),
-            stages: self
-                .festival
+            slug: festival.slug.clone(),
+            name: festival.name.clone(),
+            venue: festival.venue.clone(),
+            time_zone: festival.time_zone.clone(),
+            state: festival.state,
+            stages: festival
                 .stages
                 .iter()
-                .zip(self.stock_levels())
-                .map(|(stage, level)| StageListing {
+                .map(|stage| StageListing {
                     stage: stage.clone(),
-                    remaining: level.remaining,
+                    remaining: stage.total_stock.saturating_sub(self.sold(stage.id)),
                 })
                 .collect(),
         }
     }
 
-    /// Every stage's remaining stock, in festival order.
+    /// The festival with this slug, with its stock.
+    pub fn listing_by_slug(&self, slug: &Slug) -> Option<FestivalListing> {
+        Some(self.listing_of(self.catalogue.festival(slug)?))
+    }
+
+    /// Every stage's remaining stock, festival by festival.
     pub fn stock_levels(&self) -> Vec<StockLevel> {
-        self.festival
-            .stages
-            .iter()
-            .map(|stage| StockLevel {
+        self.catalogue
+            .stages()
+            .map(|(_, stage)| StockLevel {
                 stage: stage.id,
                 remaining: stage.total_stock.saturating_sub(self.sold(stage.id)),
             })
@@ -108,29 +159,36 @@ impl Inventory {
     }
 
     /// The buy rule. Sells `order.quantity` tickets at `now` if every rule
-    /// allows it, or nothing: a known stage, 1 to the per-order limit, inside
-    /// the sale window, within the per-fan limit, never beyond the stock, and
-    /// a total that can be counted in yen.
+    /// allows it, or nothing: a stage of a published festival, 1 to the
+    /// stage's per-order limit, inside the sale window of a stage not
+    /// closed, within its per-fan limit, never beyond the stock, and a total
+    /// that can be counted in yen.
     pub fn buy(
         &mut self,
         order: &Order,
         now: OffsetDateTime,
         rng: &mut impl Rng,
     ) -> Result<Sale, BuyError> {
-        let stage = self
-            .festival
+        let (festival, stage) = self
+            .catalogue
             .stage(order.stage)
+            .filter(|(festival, _)| festival.state == FestivalState::Published)
             .ok_or(BuyError::UnknownStage(order.stage))?;
         let (id, requested) = (stage.id, order.quantity);
+        let limits = stage.limits(self.limits);
         if requested == 0 {
             return Err(BuyError::NoTickets);
         }
-        if requested > self.limits.per_order {
+        if requested > limits.per_order {
             return Err(BuyError::OverOrderLimit {
                 requested,
-                limit: self.limits.per_order,
+                limit: limits.per_order,
             });
         }
+        if stage.closed {
+            return Err(BuyError::StageClosed(id));
+        }
+        let _ = festival;
         match stage.sale_phase(now) {
             SalePhase::NotYetOpen => {
                 return Err(BuyError::SaleNotOpen {
@@ -147,10 +205,10 @@ impl Inventory {
             SalePhase::Open => {}
         }
         let held = self.held_by(&order.fan, id);
-        if held.saturating_add(requested) > self.limits.per_fan {
+        if held.saturating_add(requested) > limits.per_fan {
             return Err(BuyError::OverFanLimit {
                 stage: id,
-                limit: self.limits.per_fan,
+                limit: limits.per_fan,
                 held,
             });
         }
@@ -181,6 +239,7 @@ impl Inventory {
                 owner: order.fan.clone(),
                 bought_at: now,
                 code: self.fresh_code(rng),
+                price: Some(price),
             })
             .collect();
         for ticket in &tickets {
@@ -195,14 +254,16 @@ impl Inventory {
     /// Takes back tickets sold before (read from storage or imported). Only
     /// what keeps the inventory consistent is checked — known stages, stock,
     /// unique ids and codes — not the limits or sale window of the day they
-    /// were sold. On error nothing is taken back.
-    pub fn restore(&mut self, tickets: &[Ticket]) -> Result<(), RestoreError> {
+    /// were sold. A ticket saved without its price takes its stage's price
+    /// now (records are replayed in order, so the price of its day). On
+    /// error nothing is taken back; else the tickets as kept are returned.
+    pub fn restore(&mut self, tickets: &[Ticket]) -> Result<Vec<Ticket>, RestoreError> {
         let mut extra_sold: HashMap<StageId, u32> = HashMap::new();
         let mut ids = HashSet::new();
         let mut codes = HashSet::new();
         for ticket in tickets {
-            let stage = self
-                .festival
+            let (_, stage) = self
+                .catalogue
                 .stage(ticket.stage)
                 .ok_or(RestoreError::UnknownStage(ticket.id, ticket.stage))?;
             let extra = extra_sold.entry(stage.id).or_default();
@@ -213,21 +274,31 @@ impl Inventory {
             if self.ids.contains(&ticket.id) || !ids.insert(ticket.id) {
                 return Err(RestoreError::DuplicateId(ticket.id));
             }
-            if self.codes.contains(&ticket.code) || !codes.insert(ticket.code) {
+            if self.codes.contains_key(&ticket.code) || !codes.insert(ticket.code) {
                 return Err(RestoreError::DuplicateCode(ticket.id, ticket.code));
             }
         }
-        for ticket in tickets {
+        let kept: Vec<Ticket> = tickets
+            .iter()
+            .map(|ticket| Ticket {
+                price: ticket.price.or_else(|| {
+                    let (_, stage) = self.catalogue.stage(ticket.stage)?;
+                    Some(stage.price)
+                }),
+                ..ticket.clone()
+            })
+            .collect();
+        for ticket in &kept {
             self.record(ticket.clone());
         }
-        Ok(())
+        Ok(kept)
     }
 
     /// A ticket code no other ticket has.
     pub fn fresh_code(&self, rng: &mut impl Rng) -> TicketCode {
         loop {
             let code = TicketCode::random(rng);
-            if !self.codes.contains(&code) {
+            if !self.codes.contains_key(&code) {
                 return code;
             }
         }
@@ -257,6 +328,8 @@ impl Inventory {
         self.by_owner.clear();
         self.ids.clear();
         self.codes.clear();
+        self.revenue.clear();
+        self.per_minute.clear();
         for ticket in kept {
             self.record(ticket);
         }
@@ -269,8 +342,53 @@ impl Inventory {
             .or_default()
             .push(self.tickets.len());
         self.ids.insert(ticket.id);
-        self.codes.insert(ticket.code);
+        self.codes.insert(ticket.code, self.tickets.len());
+        *self.revenue.entry(ticket.stage).or_default() += ticket.price.map_or(0, |p| p.0);
+        let minute = ticket.bought_at.unix_timestamp().div_euclid(60);
+        *self
+            .per_minute
+            .entry(ticket.stage)
+            .or_default()
+            .entry(minute)
+            .or_default() += 1;
         self.tickets.push(ticket);
+    }
+
+    /// The ticket with this code.
+    pub fn ticket_by_code(&self, code: TicketCode) -> Option<&Ticket> {
+        self.codes.get(&code).map(|&i| &self.tickets[i])
+    }
+
+    /// Yen taken for this stage.
+    pub fn revenue(&self, stage: StageId) -> u64 {
+        self.revenue.get(&stage).copied().unwrap_or(0)
+    }
+
+    /// Tickets of these stages sold in each of the `minutes` minutes up to
+    /// and including `now`'s, oldest first: `(minute since the epoch, count)`.
+    pub fn sales_per_minute(
+        &self,
+        stages: &[StageId],
+        now: OffsetDateTime,
+        minutes: i64,
+    ) -> Vec<(i64, u32)> {
+        let last = now.unix_timestamp().div_euclid(60);
+        let first = last - minutes + 1;
+        let mut counts: Vec<(i64, u32)> = (first..=last).map(|m| (m, 0)).collect();
+        for stage in stages {
+            let Some(minutes) = self.per_minute.get(stage) else {
+                continue;
+            };
+            for (&minute, &count) in minutes.range(first..=last) {
+                counts[(minute - first) as usize].1 += count;
+            }
+        }
+        counts
+    }
+
+    /// Names of fans who hold tickets, in no order.
+    pub fn owners(&self) -> impl Iterator<Item = &FanName> {
+        self.by_owner.keys()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Read models: what fans see of the festival and its stock.
 
-use super::{Stage, StageId};
+use super::{FestivalState, Slug, Stage, StageId, TimeZoneName};
 use serde::{Deserialize, Serialize};
 
 /// What a fan sees of one stage: the stage and how many tickets are left.
@@ -26,8 +26,11 @@ pub struct StockLevel {
 /// The whole festival as a fan sees it, stages in festival order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FestivalListing {
+    pub slug: Slug,
     pub name: String,
     pub venue: String,
+    pub time_zone: TimeZoneName,
+    pub state: FestivalState,
     pub stages: Vec<StageListing>,
 }
 

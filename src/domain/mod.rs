@@ -7,7 +7,10 @@
 //! Randomness (ticket ids and codes) and the clock come in as arguments, so
 //! every rule is tested deterministically.
 //!
-//! - [`festival`], [`stage`]: what is on sale, and when;
+//! - [`festival`], [`stage`]: what is on sale, and when; [`catalogue`]: every
+//!   festival and where each stage belongs; [`festival_edit`]: the editor's
+//!   rules; [`slug`], [`names`]: addresses, zones and names;
+//! - [`staff`]: roles (organiser, door) and second factors;
 //! - [`order`]: what a fan asks for, the limits, and what a sale got;
 //! - [`inventory`]: the buy rule ([`Inventory::buy`]) and who holds what;
 //! - [`buy_error`]: why an order was refused;
@@ -17,14 +20,19 @@
 
 pub mod account;
 pub mod buy_error;
+pub mod catalogue;
 pub mod fan;
 pub mod festival;
+pub mod festival_edit;
 pub mod inventory;
 pub mod listing;
 pub mod look_alike;
 pub mod money;
+pub mod names;
 pub mod order;
+pub mod slug;
 pub mod stage;
+pub mod staff;
 pub mod ticket;
 
 pub use account::{
@@ -32,7 +40,12 @@ pub use account::{
 };
 pub use buy_error::BuyError;
 pub use fan::{FanName, FanNameError};
-pub use festival::Festival;
+pub use catalogue::Catalogue;
+pub use festival::{Festival, FestivalState};
+pub use festival_edit::{EditError, FestivalEdit};
+pub use names::{check_name, NameError, MAX_NAME_CHARS};
+pub use slug::{Slug, SlugError, TimeZoneName};
+pub use staff::{Role, SecondFactor, Staff, StaffError};
 pub use inventory::{Inventory, RestoreError};
 pub use listing::{FestivalListing, StageListing, StockLevel};
 pub use look_alike::LookAlikeKey;

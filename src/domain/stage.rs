@@ -1,7 +1,7 @@
 //! A stage: one concert of the festival, with its own time, price, stock and
 //! the window in which its tickets are on sale.
 
-use super::Yen;
+use super::{BuyLimits, Yen};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::OffsetDateTime;
@@ -37,6 +37,16 @@ pub struct Stage {
     /// … until this one (exclusive).
     #[serde(with = "time::serde::rfc3339")]
     pub sale_closes: OffsetDateTime,
+    /// Most tickets in one order for this stage; the server's default when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_order: Option<u32>,
+    /// Most tickets one fan may hold for this stage; the server's default when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_fan: Option<u32>,
+    /// Closed by an organiser: nothing more is sold, its tickets stay valid.
+    /// (A stage with sales is closed, never deleted.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
 }
 
 /// Where `now` falls in a stage's sale window.
@@ -74,21 +84,39 @@ pub enum StageError {
     FreeTicket(StageId),
     #[error("stage {0}: the sale closes before it opens")]
     EmptySaleWindow(StageId),
-    #[error("stage {0}: the sale closes after the show starts")]
-    SaleAfterStart(StageId),
+    #[error("stage {0}: the sale closes after the doors open")]
+    SaleAfterDoors(StageId),
+    #[error("stage {0}: the price is more than ¥{max}", max = Stage::MOST_PRICE.0)]
+    PriceAbsurd(StageId),
+    #[error("stage {0}: the stock is more than {max} tickets", max = Stage::MOST_STOCK)]
+    StockAbsurd(StageId),
+    #[error("stage {0}: the per-order limit must be 1 to {max}", max = BuyLimits::MOST_PER_ORDER)]
+    PerOrderOutOfRange(StageId),
+    #[error("stage {0}: the per-fan limit must be 1 to {max}", max = BuyLimits::MOST_PER_FAN)]
+    PerFanOutOfRange(StageId),
+    #[error("stage {0}: {1}")]
+    Name(StageId, super::NameError),
     #[error("stage {0}: the price times the stock is more yen than tiket can count")]
     PriceTooLarge(StageId),
+    #[error("the festival's {0}")]
+    Festival(super::NameError),
     #[error("stage {0}: two stages have this id")]
     DuplicateId(StageId),
 }
 
 impl Stage {
+    /// The highest price a stage may have (¥10,000,000): anything above is a typo.
+    pub const MOST_PRICE: Yen = Yen(10_000_000);
+    /// The largest stock a stage may have.
+    pub const MOST_STOCK: u32 = 10_000_000;
+
     /// Checks a stage however it was made (by hand, or read back from a file).
     pub fn validate(&self) -> Result<(), StageError> {
         let id = self.id;
         if self.name.trim().is_empty() {
             return Err(StageError::EmptyName(id));
         }
+        super::check_name(&self.name).map_err(|e| StageError::Name(id, e))?;
         if self.day == 0 {
             return Err(StageError::DayZero(id));
         }
@@ -98,6 +126,9 @@ impl Stage {
         if self.price == Yen(0) {
             return Err(StageError::FreeTicket(id));
         }
+        if self.price > Self::MOST_PRICE {
+            return Err(StageError::PriceAbsurd(id));
+        }
         // Every order's total is then countable: an order never holds more than the stock.
         if self.price.times(self.total_stock).is_none() {
             return Err(StageError::PriceTooLarge(id));
@@ -105,10 +136,34 @@ impl Stage {
         if self.sale_opens >= self.sale_closes {
             return Err(StageError::EmptySaleWindow(id));
         }
-        if self.sale_closes > self.starts_at {
-            return Err(StageError::SaleAfterStart(id));
+        if self.sale_closes > self.doors_open {
+            return Err(StageError::SaleAfterDoors(id));
+        }
+        if self.total_stock > Self::MOST_STOCK {
+            return Err(StageError::StockAbsurd(id));
+        }
+        if self
+            .per_order
+            .is_some_and(|n| n == 0 || n > BuyLimits::MOST_PER_ORDER)
+        {
+            return Err(StageError::PerOrderOutOfRange(id));
+        }
+        if self
+            .per_fan
+            .is_some_and(|n| n == 0 || n > BuyLimits::MOST_PER_FAN)
+        {
+            return Err(StageError::PerFanOutOfRange(id));
         }
         Ok(())
+    }
+
+    /// The limits this stage's orders are held to: its own where it has
+    /// them, else the server's `defaults`.
+    pub fn limits(&self, defaults: BuyLimits) -> BuyLimits {
+        BuyLimits {
+            per_order: self.per_order.unwrap_or(defaults.per_order),
+            per_fan: self.per_fan.unwrap_or(defaults.per_fan),
+        }
     }
 
     /// Whether tickets are on sale at `now`.
@@ -134,6 +189,9 @@ pub(crate) mod tests {
             total_stock,
             sale_opens: datetime!(2026-11-01 12:00 +9),
             sale_closes: datetime!(2026-12-01 12:00 +9),
+            per_order: None,
+            per_fan: None,
+            closed: false,
         }
     }
 
@@ -146,7 +204,7 @@ pub(crate) mod tests {
     fn refuses_each_kind_of_malformed_stage() {
         let id = StageId(1);
         type Spoil = fn(&mut Stage);
-        let cases: [(Spoil, StageError); 6] = [
+        let cases: [(Spoil, StageError); 11] = [
             (|s| s.name = "  ".into(), StageError::EmptyName(id)),
             (|s| s.day = 0, StageError::DayZero(id)),
             (
@@ -159,8 +217,16 @@ pub(crate) mod tests {
                 StageError::EmptySaleWindow(id),
             ),
             (
-                |s| s.sale_closes = s.starts_at + time::Duration::SECOND,
-                StageError::SaleAfterStart(id),
+                |s| s.sale_closes = s.doors_open + time::Duration::SECOND,
+                StageError::SaleAfterDoors(id),
+            ),
+            (|s| s.price = Yen(10_000_001), StageError::PriceAbsurd(id)),
+            (|s| s.total_stock = 10_000_001, StageError::StockAbsurd(id)),
+            (|s| s.per_order = Some(0), StageError::PerOrderOutOfRange(id)),
+            (|s| s.per_fan = Some(10_001), StageError::PerFanOutOfRange(id)),
+            (
+                |s| s.name = "a\u{0}b".into(),
+                StageError::Name(id, super::super::NameError::ControlCharacter),
             ),
         ];
         for (spoil, expected) in cases {
@@ -171,12 +237,18 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn refuses_a_price_whose_total_over_the_stock_cannot_be_counted() {
+    fn a_stage_uses_its_own_limits_where_it_has_them() {
         let mut s = stage(1, 40);
-        s.price = Yen(u64::MAX / 40);
-        assert_eq!(s.validate(), Ok(()), "the largest price that still fits");
-        s.price = Yen(u64::MAX / 40 + 1);
-        assert_eq!(s.validate(), Err(StageError::PriceTooLarge(StageId(1))));
+        let defaults = BuyLimits::default();
+        assert_eq!(s.limits(defaults), defaults);
+        s.per_fan = Some(2);
+        assert_eq!(
+            s.limits(defaults),
+            BuyLimits {
+                per_order: defaults.per_order,
+                per_fan: 2
+            }
+        );
     }
 
     #[test]

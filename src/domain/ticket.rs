@@ -1,7 +1,7 @@
 //! Tickets: one seat at one stage, owned by one fan, with a short code the
 //! fan can read out at the gate.
 
-use super::{FanName, StageId};
+use super::{FanName, StageId, Yen};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -102,6 +102,11 @@ pub struct Ticket {
     #[serde(with = "time::serde::rfc3339")]
     pub bought_at: OffsetDateTime,
     pub code: TicketCode,
+    /// What the fan paid, saved with the sale, so a later price change never
+    /// touches it. Sales saved before this field take their stage's price
+    /// of the day when read back ([`Inventory::restore`](super::Inventory::restore)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Yen>,
 }
 
 #[cfg(test)]
@@ -152,6 +157,7 @@ mod tests {
             owner: FanName::new("jovan").unwrap(),
             bought_at: time::macros::datetime!(2026-11-25 09:00 UTC),
             code: TicketCode::random(&mut rng),
+            price: Some(Yen(7_950)),
         };
         let json = serde_json::to_string(&ticket).unwrap();
         assert_eq!(serde_json::from_str::<Ticket>(&json).unwrap(), ticket);

@@ -155,6 +155,7 @@ pub fn read_seed(
             owner: row.owner,
             bought_at: row.bought_at,
             code: inventory.fresh_code(rng),
+            price: festival.stage(row.stage).map(|stage| stage.price),
         };
         inventory
             .restore(std::slice::from_ref(&ticket))
@@ -359,7 +360,7 @@ mod tests {
         let message = refusal(&json, &format!("{HEADER}{}", row(1, 1, "a")));
         assert_says(
             &message,
-            &["stage #0 (stage_id 1): ticket_stock 4294967295 plus the 1 tickets sold"],
+            &["stage #0 (stage_id 1): the stock is more than 10000000 tickets"],
         );
     }
 

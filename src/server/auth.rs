@@ -128,6 +128,14 @@ pub enum AuthError {
     Shop(#[from] ShopError),
     #[error("the password could not be checked ({0}); try again")]
     Hashing(String),
+    /// Signed in, but without the role this needs.
+    #[error("this is for staff with the role {role}")]
+    NotStaff { role: crate::domain::Role },
+    /// An organiser who has not passed the second factor in this session.
+    #[error("organisers confirm their sign-in with a one-time code first")]
+    SecondFactorNeeded,
+    #[error("that one-time code is not right")]
+    WrongOneTimeCode,
 }
 
 impl From<QueueError> for AuthError {
@@ -365,6 +373,11 @@ impl Auth {
                 .is_some()
     }
 
+    /// The shop this signs into.
+    pub fn shop(&self) -> &Arc<Shop> {
+        &self.shop
+    }
+
     /// The fan a session token signs in now, by the shop's clock.
     pub fn fan_of(&self, token: &str) -> Result<FanName, AuthError> {
         Ok(self.shop.fan_of(&token_hash(token), self.shop.now())?)
@@ -425,6 +438,7 @@ impl Auth {
                 fan: fan.clone(),
                 created_at,
                 expires_at,
+                second_factor: false,
             })
             .await?;
         let device = self.devices().await?.issue(fan.as_str());

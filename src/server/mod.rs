@@ -22,6 +22,7 @@ pub mod prometheus;
 pub mod router;
 pub mod same_origin;
 pub mod security_headers;
+pub mod staff;
 pub mod state;
 pub mod stock_events;
 

@@ -22,7 +22,24 @@ pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Account
             Record::SignedOut { token_hash } => {
                 accounts.close_session(token_hash);
             }
-            Record::Sold { .. } | Record::SecretMade { .. } => {}
+            Record::RoleGranted { name, role, .. } => {
+                accounts.staff_mut().grant(name, *role);
+            }
+            Record::RoleRevoked { name, role, .. } => accounts.staff_mut().revoke(name, *role),
+            Record::SecondFactorSet { name, factor, .. } => {
+                let staff = accounts.staff_mut();
+                match factor {
+                    Some(factor) => staff.set_second_factor(name, factor.clone()),
+                    None => staff.clear_second_factor(name),
+                };
+            }
+            Record::SecondFactorPassed { token_hash } => {
+                accounts.pass_second_factor(token_hash);
+            }
+            Record::RecoveryCodeUsed { name, code_hash } => {
+                accounts.staff_mut().use_recovery_code(name, code_hash);
+            }
+            Record::Sold { .. } | Record::SecretMade { .. } | Record::FestivalEdited { .. } => {}
         }
     }
     accounts.forget_expired(now);

@@ -69,6 +69,12 @@ pub(super) fn publish(stock: &StockSender, inventory: &crate::domain::Inventory,
 
 type StockSender = tokio::sync::watch::Sender<Vec<crate::domain::StockLevel>>;
 
+/// Publishes every stage's stock afresh (after an edit added, removed or
+/// restocked stages).
+pub(super) fn publish_all(stock: &StockSender, inventory: &crate::domain::Inventory) {
+    stock.send_replace(inventory.stock_levels());
+}
+
 impl Shop {
     fn publish_stock(&self, inventory: &crate::domain::Inventory, stage: StageId) {
         publish(&self.stock, inventory, stage);

@@ -8,8 +8,7 @@
 
 use super::write::lock;
 use super::ShopError;
-use crate::domain::{FanName, Festival, Order, OrderKey, Sale, StageId};
-use crate::store::Record;
+use crate::domain::{FanName, Order, OrderKey, Sale, StageId, Ticket, Yen};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -28,32 +27,25 @@ type Slots = HashMap<(FanName, OrderKey), Arc<KeyedOrder>>;
 pub(super) struct KeyedOrders(Mutex<Slots>);
 
 impl KeyedOrders {
-    /// The keys of the saved sales, priced by the festival they were sold in.
-    pub(super) fn restore(records: &[Record], festival: &Festival) -> Result<Self, String> {
+    /// The keys of the saved sales: each key with its order's tickets as
+    /// the inventory kept them (priced).
+    pub(super) fn restore(sales: Vec<(OrderKey, Vec<Ticket>)>) -> Result<Self, String> {
         let mut slots = Slots::new();
-        for record in records {
-            let Record::Sold {
-                tickets,
-                key: Some(key),
-            } = record
-            else {
-                continue;
-            };
+        for (key, tickets) in sales {
             let Some(first) = tickets.first() else {
                 continue;
             };
-            let price = festival
-                .stage(first.stage)
-                .map(|stage| stage.price)
-                .ok_or_else(|| format!("order {key:?} is for an unknown stage {}", first.stage))?;
-            let sale = Sale::at_price(tickets.clone(), price)
+            let (stage, owner) = (first.stage, first.owner.clone());
+            let price = first.price.unwrap_or(Yen(0));
+            let quantity = tickets.len() as u32;
+            let sale = Sale::at_price(tickets, price)
                 .ok_or_else(|| format!("order {key:?} costs more than tiket can count"))?;
             let order = KeyedOrder {
-                stage: first.stage,
-                quantity: tickets.len() as u32,
+                stage,
+                quantity,
                 sold: tokio::sync::Mutex::new(Some(sale)),
             };
-            slots.insert((first.owner.clone(), key.clone()), Arc::new(order));
+            slots.insert((owner, key), Arc::new(order));
         }
         Ok(KeyedOrders(Mutex::new(slots)))
     }

@@ -17,14 +17,16 @@
 
 mod accounts;
 pub mod buying;
+pub mod festivals;
 mod keyed;
 mod secrets;
+pub mod staff;
 pub mod write;
 
 use crate::clock::{self, SharedClock};
 use crate::domain::{
-    AccountError, Accounts, BuyError, BuyLimits, FanName, Festival, FestivalListing, Inventory,
-    StageId, StageListing, StockLevel, Ticket,
+    AccountError, Accounts, BuyError, BuyLimits, EditError, FanName, Festival, FestivalListing,
+    StaffError, StageId, StageListing, StockLevel, Ticket,
 };
 use crate::store::{CommitError, GroupCommit, Saved, Store, StoreError};
 use keyed::KeyedOrders;
@@ -73,6 +75,12 @@ pub enum ShopError {
     /// The account rule said no; nothing changed.
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// The festival editor's rules said no; nothing changed.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The staff rules said no; nothing changed.
+    #[error(transparent)]
+    Staff(#[from] StaffError),
     /// The order key already named a different order.
     #[error("this idempotency key was already used for another order ({quantity} × stage {stage}); use a new key for a new order")]
     KeyReused { stage: StageId, quantity: u32 },
@@ -120,9 +128,10 @@ pub enum Health {
 const SLOW_FLUSH: Duration = Duration::from_secs(1);
 
 pub struct Shop {
-    inventory: Mutex<Inventory>,
+    inventory: Mutex<crate::domain::Inventory>,
     accounts: Mutex<Accounts>,
     secrets: Mutex<secrets::Secrets>,
+    history: Mutex<festivals::History>,
     keyed_orders: KeyedOrders,
     admission: Semaphore,
     buy_permits: u32,
@@ -159,16 +168,15 @@ impl Shop {
             path: folder.clone(),
             message,
         };
-        let mut inventory = Inventory::new(saved.festival.clone(), options.limits);
-        let tickets: Vec<Ticket> = saved.tickets().cloned().collect();
-        inventory
-            .restore(&tickets)
-            .map_err(|e| inconsistent(e.to_string()))?;
+        let (inventory, keyed) = festivals::restore(&saved, options.limits).map_err(inconsistent)?;
         let accounts = accounts::restore(&saved.records, options.clock.now())
             .map_err(|e| inconsistent(e.to_string()))?;
-        let keyed_orders =
-            KeyedOrders::restore(&saved.records, &saved.festival).map_err(inconsistent)?;
-        tracing::info!(tickets = tickets.len(), "recovered the sales saved before");
+        let keyed_orders = KeyedOrders::restore(keyed).map_err(inconsistent)?;
+        tracing::info!(
+            tickets = inventory.tickets().len(),
+            festivals = inventory.catalogue().festivals().len(),
+            "recovered the sales saved before"
+        );
         let journal = GroupCommit::start(Box::new(store), options.max_batch).map_err(|source| {
             StoreError::Folder {
                 path: folder.clone(),
@@ -178,7 +186,7 @@ impl Shop {
         let buy_permits = options
             .buy_permits
             .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
-        for stage in &saved.festival.stages {
+        for (_, stage) in inventory.catalogue().stages() {
             metrics::gauge!("tiket_tickets_sold", "stage" => stage.id.0.to_string())
                 .set(f64::from(inventory.sold(stage.id)));
         }
@@ -190,6 +198,7 @@ impl Shop {
             inventory: Mutex::new(inventory),
             accounts: Mutex::new(accounts),
             secrets: Mutex::new(secrets::Secrets::restore(&saved.records)),
+            history: Mutex::new(festivals::History::restore(&saved.records)),
             keyed_orders,
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,
@@ -199,7 +208,7 @@ impl Shop {
         })
     }
 
-    fn inventory(&self) -> MutexGuard<'_, Inventory> {
+    fn inventory(&self) -> MutexGuard<'_, crate::domain::Inventory> {
         lock(&self.inventory)
     }
 
@@ -213,15 +222,16 @@ impl Shop {
         self.inventory().listing()
     }
 
-    /// One stage with its remaining stock, if the festival has it.
+    /// One stage with its remaining stock, if a festival has it.
     pub fn stage_listing(&self, id: StageId) -> Option<StageListing> {
         let inventory = self.inventory();
-        let stage = inventory.festival().stage(id)?.clone();
+        let (_, stage) = inventory.catalogue().stage(id)?;
+        let stage = stage.clone();
         let remaining = inventory.remaining(id)?;
         Some(StageListing { stage, remaining })
     }
 
-    /// The festival's name and venue.
+    /// The default festival's name.
     pub fn festival_name(&self) -> String {
         self.inventory().festival().name.clone()
     }

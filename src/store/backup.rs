@@ -13,7 +13,7 @@ use super::folder::{self, Folder};
 use super::segment;
 use super::snapshot::{self, SNAPSHOT_FILE};
 use super::StoreError;
-use crate::domain::{Accounts, BuyLimits, Inventory};
+use crate::domain::{Accounts, BuyLimits};
 use crate::store::Record;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -86,12 +86,12 @@ fn summarise(dir: &Path, folder: &Folder) -> Result<Summary, BackupError> {
         path: dir.to_path_buf(),
         message,
     };
-    let festival = &folder.saved.festival;
-    let mut inventory = Inventory::new(festival.clone(), BuyLimits::default());
-    let tickets: Vec<_> = folder.saved.tickets().cloned().collect();
-    inventory
-        .restore(&tickets)
-        .map_err(|e| inconsistent(e.to_string()))?;
+    let inventory = folder
+        .saved
+        .inventory(BuyLimits::default())
+        .map_err(inconsistent)?
+        .inventory;
+    let festival = inventory.festival();
     let mut accounts = Accounts::default();
     for record in &folder.saved.records {
         if let Record::Registered { account } = record {
@@ -100,17 +100,17 @@ fn summarise(dir: &Path, folder: &Folder) -> Result<Summary, BackupError> {
                 .map_err(|e| inconsistent(e.to_string()))?;
         }
     }
-    let stages = festival
-        .stages
-        .iter()
-        .map(|stage| (stage.id.0, (inventory.sold(stage.id), stage.total_stock)))
+    let stages = inventory
+        .catalogue()
+        .stages()
+        .map(|(_, stage)| (stage.id.0, (inventory.sold(stage.id), stage.total_stock)))
         .collect();
     Ok(Summary {
         festival: festival.name.clone(),
         records: folder.last_seq,
         snapshot_seq: folder.snapshot_seq,
         segments: folder.segments.len(),
-        tickets: tickets.len(),
+        tickets: inventory.tickets().len(),
         stages,
         accounts: accounts.count(),
     })

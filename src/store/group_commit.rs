@@ -323,6 +323,7 @@ mod tests {
                 owner: FanName::new(format!("fan{i}")).unwrap(),
                 bought_at: time::OffsetDateTime::UNIX_EPOCH,
                 code: TicketCode::random(&mut rng),
+                price: None,
             }],
             key: None,
         }

@@ -356,6 +356,7 @@ mod tests {
                     owner: FanName::new(format!("fan{i}")).unwrap(),
                     bought_at: time::macros::datetime!(2026-11-25 12:00 UTC),
                     code: TicketCode::random(&mut rng),
+                    price: None,
                 }],
                 key: None,
             })

@@ -3,7 +3,10 @@
 //! restart is one of these records, applied to the state in memory and
 //! saved before it is acknowledged.
 
-use crate::domain::{Account, Festival, OrderKey, Session, Ticket, TokenHash};
+use crate::domain::{
+    Account, BuyLimits, FanName, Inventory, Festival, FestivalEdit, OrderKey, Role, SecondFactor, Session, Ticket,
+    TokenHash,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -29,9 +32,55 @@ pub enum Record {
     /// browsers' device cookies), so every restart, backup and instance
     /// uses the same one. Never shown to anyone.
     SecretMade { purpose: String, secret: String },
+    /// An organiser changed the catalogue (`by` is `None` for the server
+    /// machine's own commands, such as `tiket import`).
+    FestivalEdited {
+        edit: FestivalEdit,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<FanName>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// Someone was given a role (`by`: `None` for `tiket staff add`).
+    RoleGranted {
+        name: FanName,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<FanName>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// Someone's role was taken away.
+    RoleRevoked {
+        name: FanName,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<FanName>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// A staff member set up their second factor (`None`: it was reset and
+    /// is set up again at the next sign-in).
+    SecondFactorSet {
+        name: FanName,
+        factor: Option<SecondFactor>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// A session passed the second factor.
+    SecondFactorPassed { token_hash: TokenHash },
+    /// A recovery code was used (each works once).
+    RecoveryCodeUsed { name: FanName, code_hash: String },
 }
 
-/// Everything a store holds: the festival and every record since it was set up.
+/// What replaying the records gives: see [`Saved::inventory`].
+pub struct Replayed {
+    pub inventory: Inventory,
+    pub keyed: Vec<(OrderKey, Vec<Ticket>)>,
+}
+
+/// Everything a store holds: the festival it was set up with and every
+/// record since (later festivals are records too).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Saved {
     pub festival: Festival,
@@ -56,9 +105,44 @@ impl Saved {
                 session.expires_at > now && !signed_out.contains(&session.token_hash)
             }
             Record::SignedOut { .. } => false,
-            Record::Sold { .. } | Record::Registered { .. } | Record::SecretMade { .. } => true,
+            Record::SecondFactorPassed { token_hash } => !signed_out.contains(token_hash),
+            Record::Sold { .. }
+            | Record::Registered { .. }
+            | Record::SecretMade { .. }
+            | Record::FestivalEdited { .. }
+            | Record::RoleGranted { .. }
+            | Record::RoleRevoked { .. }
+            | Record::SecondFactorSet { .. }
+            | Record::RecoveryCodeUsed { .. } => true,
         });
         self
+    }
+
+    /// The catalogue and every ticket, as the records in order make them:
+    /// each sale taken back into the inventory, each festival edit made
+    /// again. Also the saved order keys, each with its tickets as kept.
+    /// An error says what does not add up.
+    pub fn inventory(&self, limits: BuyLimits) -> Result<Replayed, String> {
+        let mut inventory = Inventory::new(self.festival.clone(), limits);
+        let mut keyed = Vec::new();
+        for record in &self.records {
+            match record {
+                Record::Sold { tickets, key } => {
+                    let kept = inventory.restore(tickets).map_err(|e| e.to_string())?;
+                    if let Some(key) = key {
+                        keyed.push((key.clone(), kept));
+                    }
+                }
+                // Accepted when made; the zone database is not asked again.
+                Record::FestivalEdited { edit, .. } => {
+                    inventory
+                        .edit(edit, |_| true)
+                        .map_err(|e| format!("a saved festival edit no longer applies: {e}"))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(Replayed { inventory, keyed })
     }
 
     /// Every ticket sold, in the order the records were saved.
@@ -83,6 +167,7 @@ mod tests {
                 fan: FanName::new("suisei").unwrap(),
                 created_at: datetime!(2026-11-01 0:00 UTC),
                 expires_at,
+                second_factor: false,
             },
         }
     }

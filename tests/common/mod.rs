@@ -25,6 +25,9 @@ pub fn festival_on_sale(stocks: &[u32]) -> Festival {
             total_stock,
             sale_opens: datetime!(2000-01-01 00:00 +9),
             sale_closes: datetime!(2100-03-20 10:00 +9),
+            per_order: None,
+            per_fan: None,
+            closed: false,
         })
         .collect();
     Festival::new("Test fes", "Test hall", stages).expect("a valid festival")
