@@ -7,8 +7,8 @@ use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
 use crate::pages::{
-    my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
-    stage::StagePage, stage_list::StageListPage,
+    home::HomePage, my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage,
+    sign_up::SignUpPage, stage::StagePage, stage_list::FestivalPage,
 };
 use crate::server_fns::account::{SignIn, SignOut, SignUp};
 use leptos::prelude::*;
@@ -97,8 +97,9 @@ fn Site() -> impl IntoView {
                         view! { <ErrorNotice title=td_string!(l, site.page_error).to_string() message=message()/> }
                     }>
                         <Routes fallback=NotFoundPage>
-                            <Route path=path!("") view=StageListPage ssr=SsrMode::Async/>
-                            <Route path=path!("stages/:id") view=StagePage ssr=SsrMode::Async/>
+                            <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                            <Route path=path!("f/:slug") view=FestivalPage ssr=SsrMode::Async/>
+                            <Route path=path!("f/:slug/stages/:id") view=StagePage ssr=SsrMode::Async/>
                             <Route path=path!("my-tickets") view=MyTicketsPage ssr=SsrMode::Async/>
                             <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                             <Route path=path!("sign-up") view=SignUpPage ssr=SsrMode::Async/>
