@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots clean
+.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots bench-export clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -69,6 +69,11 @@ bench-rush:
 ## older binary in the same run), and recovery time at start-up for 10k/100k/1M tickets (not a test).
 bench-snapshots:
 	cargo bench --features ssr --bench snapshots
+
+## Benchmark: a 1,000,000-ticket festival exported as CSV by the release server: time, rows/s, and
+## the server's memory before and at its peak during the export (not a test).
+bench-export:
+	cargo bench --features ssr --bench export
 
 clean:
 	cargo clean
