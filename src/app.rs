@@ -7,15 +7,15 @@ use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
 use crate::pages::{
-    home::HomePage, my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage,
-    sign_up::SignUpPage, stage::StagePage, stage_list::FestivalPage,
+    home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
+    sign_up::SignUpRoute, stage::StagePage, stage_list::FestivalPage,
 };
 use crate::server_fns::account::{SignIn, SignOut, SignUp};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The document around the app: head, scripts and body, in the request's
@@ -100,9 +100,9 @@ fn Site() -> impl IntoView {
                             <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                             <Route path=path!("f/:slug") view=FestivalPage ssr=SsrMode::Async/>
                             <Route path=path!("f/:slug/stages/:id") view=StagePage ssr=SsrMode::Async/>
-                            <Route path=path!("my-tickets") view=MyTicketsPage ssr=SsrMode::Async/>
-                            <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
-                            <Route path=path!("sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                            <Route path=path!("my-tickets") view={Lazy::<MyTicketsRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

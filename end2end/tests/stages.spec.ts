@@ -62,7 +62,7 @@ test("a stage's old address leads to its page under the festival's, and the fest
   expect(response?.status()).toBe(200);
   await expect(page).toHaveURL("/f/hololive-5th-fes/stages/3");
   await expect(page.getByRole("heading", { level: 1, name: "Honeyworks Stage" })).toBeVisible();
-  await page.getByRole("link", { name: /back|stages/i }).first().click();
+  await page.getByRole("link", { name: "← All stages" }).click();
   await expect(page).toHaveURL("/f/hololive-5th-fes");
   await expect(stageCard(page, "Stage 3")).toBeVisible();
 });
