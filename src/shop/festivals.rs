@@ -46,10 +46,10 @@ impl History {
 }
 
 /// The inventory and the keyed orders the saved records make.
-pub(super) fn restore(
-    saved: &Saved,
-    limits: BuyLimits,
-) -> Result<(Inventory, Vec<(crate::domain::OrderKey, Vec<Ticket>)>), String> {
+type Restored = (Inventory, Vec<(crate::domain::OrderKey, Vec<Ticket>)>);
+
+/// The inventory and the keyed orders the saved records make.
+pub(super) fn restore(saved: &Saved, limits: BuyLimits) -> Result<Restored, String> {
     let replayed = saved.inventory(limits)?;
     Ok((replayed.inventory, replayed.keyed))
 }
@@ -125,25 +125,64 @@ impl Shop {
         edit: FestivalEdit,
         by: Option<FanName>,
     ) -> Result<(), ShopError> {
+        self.edit_made(|_| edit, by).await.map(|_| ())
+    }
+
+    /// Adds `stage` to a festival under the next free stage id (whatever
+    /// id it carried), chosen under the lock: two stages added at once never
+    /// share an id, nor does one overwrite the other. Answers the id.
+    pub async fn add_stage(
+        &self,
+        festival: Slug,
+        mut stage: crate::domain::Stage,
+        by: Option<FanName>,
+    ) -> Result<StageId, ShopError> {
+        let edit = self
+            .edit_made(
+                move |inventory| {
+                    stage.id = inventory.catalogue().next_stage_id();
+                    FestivalEdit::SaveStage { festival, stage }
+                },
+                by,
+            )
+            .await?;
+        match edit {
+            FestivalEdit::SaveStage { stage, .. } => Ok(stage.id),
+            _ => unreachable!("add_stage makes a SaveStage"),
+        }
+    }
+
+    /// Makes the edit `make` decides on the state in memory, under its lock.
+    async fn edit_made(
+        &self,
+        make: impl FnOnce(&Inventory) -> FestivalEdit,
+        by: Option<FanName>,
+    ) -> Result<FestivalEdit, ShopError> {
         let at = self.now();
-        let record = Record::FestivalEdited {
+        let edit = self
+            .write(&self.inventory, |inventory| {
+                let edit = make(inventory);
+                let before = inventory.edit(&edit, crate::when::zone_exists)?;
+                publish_all(&self.stock, inventory);
+                let stock = self.stock.clone();
+                let undo = move |inventory: &mut Inventory| {
+                    inventory.put_back(before);
+                    publish_all(&stock, inventory);
+                };
+                let record = Record::FestivalEdited {
+                    edit: edit.clone(),
+                    by: by.clone(),
+                    at,
+                };
+                Ok::<_, ShopError>(Change::saving(edit, record, undo))
+            })
+            .await?;
+        lock(&self.history).0.push(HistoryEntry {
             edit: edit.clone(),
-            by: by.clone(),
+            by,
             at,
-        };
-        self.write(&self.inventory, |inventory| {
-            let before = inventory.edit(&edit, crate::when::zone_exists)?;
-            publish_all(&self.stock, inventory);
-            let stock = self.stock.clone();
-            let undo = move |inventory: &mut Inventory| {
-                inventory.put_back(before);
-                publish_all(&stock, inventory);
-            };
-            Ok::<_, ShopError>(Change::saving((), record, undo))
-        })
-        .await?;
-        lock(&self.history).0.push(HistoryEntry { edit, by, at });
-        Ok(())
+        });
+        Ok(edit)
     }
 
     /// The edits made to a festival, newest first.
