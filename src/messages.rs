@@ -168,6 +168,14 @@ pub enum Message {
         field: String,
         detail: String,
     },
+    /// A JSON API path's part that could not be read (a stage number, a role).
+    PathDoesNotFit {
+        detail: String,
+    },
+    SecondFactorSetAlready,
+    UnknownAccount {
+        name: String,
+    },
 }
 
 /// The sentence `message` says in `lang`. API sentences start in lower case
@@ -444,6 +452,13 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
             detail = detail.clone()
         )
         .to_string(),
+        PathDoesNotFit { detail } => {
+            td_string!(l, errors.path_does_not_fit, detail = detail).to_string()
+        }
+        SecondFactorSetAlready => td_string!(l, errors.second_factor_set_already).to_string(),
+        UnknownAccount { name } => {
+            td_string!(l, errors.unknown_account, name = format!("{name:?}")).to_string()
+        }
         NotAForm => td_string!(l, errors.not_a_form).to_string(),
         TooManyLiveStreams => td_string!(l, errors.too_many_live_streams).to_string(),
         NoEndpoint { path } => td_string!(l, errors.no_endpoint, path = path).to_string(),
@@ -461,7 +476,6 @@ pub fn capitalised(sentence: &str) -> String {
         None => String::new(),
     }
 }
-
 
 /// A name's problem, as the end of a sentence.
 fn name_problem(error: NameError, l: Lang) -> String {
@@ -525,9 +539,7 @@ fn edit_sentence(error: &EditError, l: Lang) -> String {
         }
         EditError::NotAnOrder => td_string!(l, errors.not_an_order).to_string(),
         EditError::NothingToPublish => td_string!(l, errors.nothing_to_publish).to_string(),
-        EditError::DefaultNotPublished => {
-            td_string!(l, errors.default_not_published).to_string()
-        }
+        EditError::DefaultNotPublished => td_string!(l, errors.default_not_published).to_string(),
     }
 }
 
@@ -547,7 +559,7 @@ fn stage_sentence(error: &StageError, l: Lang) -> String {
         StageError::EmptyName(_) => name(NameError::Empty),
         StageError::Name(_, error) => name(*error),
         StageError::Festival(error) => name(*error),
-        StageError::DayZero(_) => td_string!(l, errors.stage_day_zero).to_string(),
+        StageError::DayZero(_) => td_string!(l, errors.stage_days_counted).to_string(),
         StageError::DoorsAfterStart(_) => td_string!(l, errors.stage_doors_after_start).to_string(),
         StageError::FreeTicket(_) => td_string!(l, errors.stage_free).to_string(),
         StageError::PriceAbsurd(_) | StageError::PriceTooLarge(_) => {

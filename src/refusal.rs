@@ -175,7 +175,9 @@ impl From<ShopError> for Refusal {
                     | EditError::StockBelowSold { .. }
                     | EditError::StageHasSales { .. }
                     | EditError::NothingToPublish
-                    | EditError::DefaultNotPublished => StatusCode::CONFLICT,
+                    | EditError::DefaultNotPublished
+                    // The list is well formed; it does not match the stages there are now.
+                    | EditError::NotAnOrder => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 let field = error.field().and_then(Field::parse);
@@ -264,8 +266,7 @@ impl From<AuthError> for Refusal {
                 Refusal::new(StatusCode::FORBIDDEN, Message::SecondFactorNeeded)
             }
             AuthError::WrongOneTimeCode => {
-                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongOneTimeCode)
-                    .about(Field::Code)
+                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongOneTimeCode).about(Field::Code)
             }
             AuthError::Hashing(detail) => {
                 tracing::error!("a password could not be checked: {detail}");
