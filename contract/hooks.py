@@ -12,12 +12,18 @@ with it, except:
 - a request a link already gave a session (register -> buy-tickets), which
   keeps it.
 
+A stage's four times (the organisers' stage bodies) are put in the order the
+editor requires, and each date made one that exists: JSON Schema can say
+neither (the server answers 422, as documented; tests/organiser_api.rs
+covers those refusals), and a schema-valid body must not be refused.
+
 And each generated Idempotency-Key names a new order: the fuzzer draws short
 keys ("0", "A") again and again for different orders, which the server
 rightly refuses (422, "already used for another order", as documented).
 Replays of one order under one key are tested in tests/api.rs.
 """
 
+import datetime
 import itertools
 import json
 import os
@@ -30,7 +36,7 @@ import schemathesis
 BASE_URL = os.environ["TIKET_CONTRACT_BASE_URL"].rstrip("/")
 FAN_TOKEN = os.environ["TIKET_CONTRACT_FAN_TOKEN"]
 # Tags whose operations only staff may call (organisers, the door, returns).
-STAFF_TAGS = {"organisers", "door", "staff", "returns"}
+STAFF_TAGS = {"organiser", "organisers", "door", "staff", "returns"}
 
 KEY_HEADER = "Idempotency-Key"
 # OrderKey's rule: 1 to 128 visible ASCII characters (the document's pattern).
@@ -80,9 +86,46 @@ class Sessions:
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    """Makes a valid generated key unique, keeping it valid; leaves bad ones be."""
+    """Makes a valid generated key unique, keeping it valid; leaves bad ones be.
+    Puts a stage body's times in order (see above)."""
+    order_stage_times(case)
     key = (case.headers or {}).get(KEY_HEADER)
     if isinstance(key, str) and VALID_KEY.fullmatch(key):
         with _lock:
             number = next(_keys)
         case.headers[KEY_HEADER] = f"{number}.{key}"[:128]
+
+
+STAGE_TIMES = ("sale_opens", "sale_closes", "doors_open", "starts_at")
+LOCAL_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+def _local(text):
+    """A local time as the schema's pattern allows it, its day made one that exists."""
+    match = LOCAL_TIME.fullmatch(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    if year < 2:
+        return None
+    for day in range(day, 0, -1):
+        try:
+            return datetime.datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            continue
+    return None
+
+
+def order_stage_times(case):
+    """Sale opens < sale closes <= doors open <= show starts, in any valid stage body."""
+    body = case.body
+    if not isinstance(body, dict) or not all(field in body for field in STAGE_TIMES):
+        return
+    times = [_local(body[field]) for field in STAGE_TIMES]
+    if any(t is None for t in times):
+        return
+    times.sort()
+    if times[0] == times[1]:
+        times[0] -= datetime.timedelta(minutes=1)
+    for field, moment in zip(STAGE_TIMES, times):
+        body[field] = moment.strftime("%Y-%m-%dT%H:%M:%S")

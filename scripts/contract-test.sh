@@ -6,7 +6,10 @@
 #    stages of 1,000,000 tickets on sale until 2099) and serves it on a free
 #    port with the highest limits (100 tickets an order, 10,000 a fan), so
 #    the run never sells out;
-# 2. waits for /healthz, signs a fan up and keeps its token;
+# 2. waits for /healthz, signs a fan up and keeps its token; makes an
+#    organiser (`tiket staff add`), signs them in and sets up their second
+#    factor through the API (TOTP computed with Python's standard library),
+#    and keeps that token for the operations tagged `organiser`;
 # 3. openapi-spec-validator on the document the server serves;
 # 4. Schemathesis with every check (`--checks all`), every phase (examples,
 #    coverage, fuzzing, stateful along the document's links), a fixed seed,
@@ -58,16 +61,23 @@ base="http://127.0.0.1:$port"
 
 "$bin" import --stages contract/stages.json --tickets contract/tickets.csv \
   --data-dir "$work/data" --festival-name "Contract run" > "$work/import.log"
+# The run's organiser (`tiket staff add`), whose session the organiser-tagged
+# operations are called with (contract/hooks.py, TIKET_CONTRACT_STAFF_TOKEN).
+organiser=contract-organiser
+organiser_password=organising-the-venue-42
+printf '%s\n' "$organiser_password" | "$bin" staff add "$organiser" --role organiser \
+  --password-stdin --data-dir "$work/data" > "$work/staff.log"
 "$bin" serve --addr "127.0.0.1:$port" --data-dir "$work/data" \
   --per-order-limit 100 --per-fan-limit 10000 \
   --sign-ups-per-client-per-hour 10000000 --sign-ups-per-second 1000000 --sign-in-queue 100000 \
   "${server_args[@]}" 2> "$work/server.log" &
 server=$!
 
-# Waits for /healthz (30 s at most), then signs the run's fan up.
-token=$("$python" - "$base" "$server" <<'EOF'
-import json, os, sys, time, urllib.request
-base, pid = sys.argv[1], int(sys.argv[2])
+# Waits for /healthz (30 s at most), then signs the run's fan up, and signs the
+# organiser in, setting up their second factor (TOTP, RFC 6238, computed here).
+tokens=$("$python" - "$base" "$server" "$organiser" "$organiser_password" <<'EOF'
+import base64, hashlib, hmac, json, os, struct, sys, time, urllib.request
+base, pid, organiser, organiser_password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 deadline = time.monotonic() + 30
 while True:
     try:
@@ -88,9 +98,34 @@ request = urllib.request.Request(f"{base}/api/register", data=body, method="POST
                                  headers={"Content-Type": "application/json"})
 with urllib.request.urlopen(request, timeout=30) as answer:
     print(json.load(answer)["token"])
+
+
+def post(path, body, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(f"{base}{path}", data=data, method="POST", headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)
+
+
+def totp(secret):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+token = post("/api/login", {"username": organiser, "password": organiser_password})["token"]
+secret = post("/api/organiser/second-factor/setup", {}, token)["secret"]
+post("/api/organiser/second-factor/confirm", {"secret": secret, "code": totp(secret)}, token)
+print(token)
 EOF
 )
-say "server up at $base (data in $work/data); fan signed up"
+{ read -r token; read -r staff_token; } <<< "$tokens"
+say "server up at $base (data in $work/data); fan signed up, organiser signed in past the second factor"
 
 "$python" -c 'import sys, urllib.request; sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())' \
   "$base/api/openapi.json" > "$work/openapi.json"
@@ -98,7 +133,7 @@ say "openapi-spec-validator on the served document"
 "$venv/bin/openapi-spec-validator" "$work/openapi.json"
 
 say "Schemathesis: every check, seed $seed, at most $max_examples cases per operation and phase"
-export TIKET_CONTRACT_BASE_URL=$base TIKET_CONTRACT_FAN_TOKEN=$token
+export TIKET_CONTRACT_BASE_URL=$base TIKET_CONTRACT_FAN_TOKEN=$token TIKET_CONTRACT_STAFF_TOKEN=$staff_token
 # Hypothesis keeps its files here, not in the working folder.
 export HYPOTHESIS_STORAGE_DIRECTORY="$work/hypothesis"
 "$venv/bin/schemathesis" --config-file contract/schemathesis.toml run "$base/api/openapi.json" \

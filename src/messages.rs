@@ -175,6 +175,14 @@ pub enum Message {
         field: String,
         detail: String,
     },
+    /// A JSON API path's part that could not be read (a stage number, a role).
+    PathDoesNotFit {
+        detail: String,
+    },
+    SecondFactorSetAlready,
+    UnknownAccount {
+        name: String,
+    },
 }
 
 /// The sentence `message` says in `lang`. API sentences start in lower case
@@ -459,6 +467,13 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
             detail = detail.clone()
         )
         .to_string(),
+        PathDoesNotFit { detail } => {
+            td_string!(l, errors.path_does_not_fit, detail = detail).to_string()
+        }
+        SecondFactorSetAlready => td_string!(l, errors.second_factor_set_already).to_string(),
+        UnknownAccount { name } => {
+            td_string!(l, errors.unknown_account, name = format!("{name:?}")).to_string()
+        }
         NotAForm => td_string!(l, errors.not_a_form).to_string(),
         TooManyLiveStreams => td_string!(l, errors.too_many_live_streams).to_string(),
         NoEndpoint { path } => td_string!(l, errors.no_endpoint, path = path).to_string(),

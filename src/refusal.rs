@@ -176,7 +176,9 @@ impl From<ShopError> for Refusal {
                     | EditError::StockBelowSold { .. }
                     | EditError::StageHasSales { .. }
                     | EditError::NothingToPublish
-                    | EditError::DefaultNotPublished => StatusCode::CONFLICT,
+                    | EditError::DefaultNotPublished
+                    // The list is well formed; it does not match the stages there are now.
+                    | EditError::NotAnOrder => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 let field = error.field().and_then(Field::parse);

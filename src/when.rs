@@ -32,7 +32,7 @@ pub fn countdown(wait: time::Duration) -> (i64, String) {
 #[cfg(feature = "ssr")]
 pub use festival::{clock, date_range, long_date, short_date, short_date_time};
 #[cfg(feature = "ssr")]
-pub use zones::{in_zone, localized, zone_abbreviation, zone_exists};
+pub use zones::{in_zone, localized, to_zone, zone_abbreviation, zone_exists, zone_names};
 
 /// Festivals' time zones, from the IANA database bundled with `jiff`
 /// (server only): whether a zone exists, a wall-clock time typed in a zone
@@ -83,6 +83,31 @@ mod zones {
         offset.map_or(moment, |offset| moment.to_offset(offset))
     }
 
+    /// Every zone name the database holds, sorted (`Africa/Abidjan` …
+    /// `Asia/Tokyo` …), as an API's schema lists them.
+    pub fn zone_names() -> &'static [String] {
+        static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            let mut names: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|name| name.as_str().to_owned())
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        })
+    }
+
+    /// The wall-clock time `moment` is in `name`'s zone (the reverse of
+    /// [`in_zone`]), to the second.
+    pub fn to_zone(moment: OffsetDateTime, name: &TimeZoneName) -> Option<PrimitiveDateTime> {
+        let tz = zone(name)?;
+        let at = jiff::Timestamp::from_second(moment.unix_timestamp()).ok()?;
+        let offset = UtcOffset::from_whole_seconds(tz.to_offset(at).seconds()).ok()?;
+        let local = moment.to_offset(offset);
+        Some(PrimitiveDateTime::new(local.date(), local.time()))
+    }
+
     /// The zone's abbreviation at `moment` (`JST`, `WIB`), or its offset
     /// (`+07`) where the database has none.
     pub fn zone_abbreviation(name: &TimeZoneName, moment: OffsetDateTime) -> String {
@@ -118,6 +143,22 @@ mod zones {
             assert_eq!(localized(utc, &jakarta).offset(), offset!(+7));
             assert_eq!(localized(utc, &jakarta), utc);
             assert_eq!(zone_abbreviation(&jakarta, in_jakarta), "WIB");
+        }
+
+        #[test]
+        fn writes_a_moment_back_as_the_zones_wall_clock_and_lists_the_zones() {
+            let jakarta = TimeZoneName("Asia/Jakarta".into());
+            let moment = datetime!(2027-03-20 03:00 UTC);
+            assert_eq!(to_zone(moment, &jakarta), Some(datetime!(2027-03-20 10:00)));
+            let local = datetime!(2027-03-20 10:00);
+            assert_eq!(
+                to_zone(in_zone(local, &jakarta).unwrap(), &jakarta),
+                Some(local)
+            );
+            let names = zone_names();
+            assert!(names.iter().any(|n| n == "Asia/Tokyo"));
+            assert!(names.iter().all(|n| zone_exists(&TimeZoneName(n.clone()))));
+            assert!(names.windows(2).all(|pair| pair[0] < pair[1]));
         }
     }
 }

@@ -1117,14 +1117,38 @@ fn the_openapi_document_lists_exactly_the_endpoints_and_the_answers_they_give() 
             listed,
             [
                 ("/api/buy-tickets", "POST"),
+                ("/api/festivals", "GET"),
+                ("/api/festivals/{slug}/stages", "GET"),
                 ("/api/login", "POST"),
                 ("/api/logout", "POST"),
                 ("/api/my-tickets", "GET"),
+                ("/api/organiser/festivals", "GET"),
+                ("/api/organiser/festivals", "POST"),
+                ("/api/organiser/festivals/{slug}", "GET"),
+                ("/api/organiser/festivals/{slug}", "PATCH"),
+                ("/api/organiser/festivals/{slug}/default", "POST"),
+                ("/api/organiser/festivals/{slug}/history", "GET"),
+                ("/api/organiser/festivals/{slug}/sales", "GET"),
+                ("/api/organiser/festivals/{slug}/stages", "POST"),
+                ("/api/organiser/festivals/{slug}/stages/order", "PUT"),
+                ("/api/organiser/festivals/{slug}/stages/{id}", "DELETE"),
+                ("/api/organiser/festivals/{slug}/stages/{id}", "PUT"),
+                ("/api/organiser/festivals/{slug}/state", "POST"),
+                ("/api/organiser/festivals/{slug}/tickets-legacy.csv", "GET"),
+                ("/api/organiser/festivals/{slug}/tickets.csv", "GET"),
+                ("/api/organiser/second-factor", "POST"),
+                ("/api/organiser/second-factor/confirm", "POST"),
+                ("/api/organiser/second-factor/setup", "POST"),
+                ("/api/organiser/staff", "GET"),
+                ("/api/organiser/staff/{name}/roles", "POST"),
+                ("/api/organiser/staff/{name}/roles/{role}", "DELETE"),
+                ("/api/organiser/tickets", "GET"),
                 ("/api/register", "POST"),
                 ("/api/stages", "GET"),
                 ("/healthz", "GET"),
             ]
         );
+        // The organisers' operations' answers are checked in tests/organiser_api.rs.
 
         // Real answers, each of whose status must be documented for its endpoint.
         let token = server.fan("watame").await;
@@ -1204,6 +1228,15 @@ fn the_openapi_document_lists_exactly_the_endpoints_and_the_answers_they_give() 
             ),
             (Method::POST, "/api/logout", Some(&token), None),
             (Method::POST, "/api/logout", Some(&token), None),
+            (Method::GET, "/api/festivals", None, None),
+            (
+                Method::GET,
+                "/api/festivals/hololive-5th-fes/stages",
+                None,
+                None,
+            ),
+            (Method::GET, "/api/festivals/no-such-fes/stages", None, None),
+            (Method::GET, "/api/festivals/Not_A_Slug/stages", None, None),
         ];
         let mut seen = HashSet::new();
         for (method, path_and_query, token, body) in samples {
@@ -1218,6 +1251,10 @@ fn the_openapi_document_lists_exactly_the_endpoints_and_the_answers_they_give() 
             }
             let answer = server.send(request).await;
             let path = path_and_query.split('?').next().unwrap();
+            let path = match path.strip_prefix("/api/festivals/") {
+                Some(_) => "/api/festivals/{slug}/stages",
+                None => path,
+            };
             let statuses = &operations[&(path.to_owned(), method.to_string())];
             assert!(
                 statuses.contains(&answer.status.as_u16()),
@@ -1229,7 +1266,12 @@ fn the_openapi_document_lists_exactly_the_endpoints_and_the_answers_they_give() 
                 check_fields(&document, path, &method, &answer.body);
             }
         }
-        assert_eq!(seen.len(), operations.len(), "every endpoint was tried");
+        // The organisers' operations are tried in tests/organiser_api.rs.
+        let for_fans = operations
+            .keys()
+            .filter(|(path, _)| !path.starts_with("/api/organiser/"))
+            .count();
+        assert_eq!(seen.len(), for_fans, "every endpoint was tried");
     });
 }
 

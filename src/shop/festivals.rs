@@ -131,25 +131,65 @@ impl Shop {
         edit: FestivalEdit,
         by: Option<FanName>,
     ) -> Result<(), ShopError> {
+        self.edit_made(|_| edit, by).await.map(|_| ())
+    }
+
+    /// Adds `stage` to a festival under the next free stage id (whatever
+    /// id it carried), chosen under the lock: two stages added at once never
+    /// share an id, nor does one overwrite the other. Answers the id.
+    pub async fn add_stage(
+        &self,
+        festival: Slug,
+        mut stage: crate::domain::Stage,
+        by: Option<FanName>,
+    ) -> Result<StageId, ShopError> {
+        let edit = self
+            .edit_made(
+                move |inventory| {
+                    stage.id = inventory.catalogue().next_stage_id();
+                    FestivalEdit::SaveStage { festival, stage }
+                },
+                by,
+            )
+            .await?;
+        match edit {
+            FestivalEdit::SaveStage { stage, .. } => Ok(stage.id),
+            // `make` above answers a SaveStage, always.
+            _ => Err(ShopError::Interrupted),
+        }
+    }
+
+    /// Makes the edit `make` decides on the state in memory, under its lock.
+    async fn edit_made(
+        &self,
+        make: impl FnOnce(&Inventory) -> FestivalEdit,
+        by: Option<FanName>,
+    ) -> Result<FestivalEdit, ShopError> {
         let at = self.now();
-        let record = Record::FestivalEdited {
-            edit: Box::new(edit.clone()),
-            by: by.clone(),
+        let edit = self
+            .write(&self.inventory, |inventory| {
+                let edit = make(inventory);
+                let before = inventory.edit(&edit, crate::when::zone_exists)?;
+                publish_all(&self.stock, inventory);
+                let stock = self.stock.clone();
+                let undo = move |inventory: &mut Inventory| {
+                    inventory.put_back(before);
+                    publish_all(&stock, inventory);
+                };
+                let record = Record::FestivalEdited {
+                    edit: Box::new(edit.clone()),
+                    by: by.clone(),
+                    at,
+                };
+                Ok::<_, ShopError>(Change::saving(edit, record, undo))
+            })
+            .await?;
+        lock(&self.history).0.push(HistoryEntry {
+            edit: edit.clone(),
+            by,
             at,
-        };
-        self.write(&self.inventory, |inventory| {
-            let before = inventory.edit(&edit, crate::when::zone_exists)?;
-            publish_all(&self.stock, inventory);
-            let stock = self.stock.clone();
-            let undo = move |inventory: &mut Inventory| {
-                inventory.put_back(before);
-                publish_all(&stock, inventory);
-            };
-            Ok::<_, ShopError>(Change::saving((), record, undo))
-        })
-        .await?;
-        lock(&self.history).0.push(HistoryEntry { edit, by, at });
-        Ok(())
+        });
+        Ok(edit)
     }
 
     /// Adds a festival read from the replaced system's files, with its

@@ -10,7 +10,7 @@ use crate::refusal::Refusal;
 use crate::server::auth::AuthError;
 use crate::server::layers::API_BODY_LIMIT;
 use crate::shop::ShopError;
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -148,6 +148,13 @@ impl From<QueryRejection> for ApiError {
             "Failed to deserialize query string: ",
         );
         refused(StatusCode::BAD_REQUEST, Message::QueryDoesNotFit { detail })
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        let detail = serde_detail(&rejection.body_text(), "Invalid URL: ");
+        refused(StatusCode::BAD_REQUEST, Message::PathDoesNotFit { detail })
     }
 }
 

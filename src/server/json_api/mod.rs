@@ -7,9 +7,14 @@
 //! at `/api/openapi.json` is made from the very handlers that answer.
 //!
 //! - [`tickets`]: stages, my tickets, buying;
+//! - [`festivals`]: the published festivals and their stages;
 //! - [`accounts`]: register, login, logout;
-//! - [`caller`]: who a request comes from;
-//! - [`views`]: the request and answer bodies;
+//! - [`organiser`], [`festival_editor`], [`exports`]: the organisers'
+//!   routes (`/api/organiser/…`, tag `organiser`): the second factor and
+//!   staff, the festival editor, sales, search and CSV exports
+//!   ([`csv_export`] writes the CSV);
+//! - [`caller`]: who a request comes from (a fan, an organiser);
+//! - [`views`], [`organiser_views`]: the request and answer bodies;
 //! - [`rules`]: what their fields must be, as JSON Schema, from the domain's constants;
 //! - [`links`]: how one operation's answer feeds the next (OpenAPI links);
 //! - [`error`]: the one error type, and JSON bodies whose every rejection is one.
@@ -22,8 +27,14 @@
 
 pub mod accounts;
 pub mod caller;
+pub mod csv_export;
 pub mod error;
+pub mod exports;
+pub mod festival_editor;
+pub mod festivals;
 pub mod links;
+pub mod organiser;
+pub mod organiser_views;
 pub mod rules;
 pub mod tickets;
 pub mod views;
@@ -35,7 +46,7 @@ use crate::server::fallbacks::method_not_allowed;
 use crate::server::layers::API_BODY_LIMIT;
 use crate::server::state::AppState;
 use crate::shop::Shop;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::{header, HeaderName, Method, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -48,6 +59,11 @@ use utoipa::openapi::{Ref, ResponseBuilder};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use views::{Health, HealthStatus};
+
+/// A path's parameters, whose rejection is an [`ApiError`] (400).
+#[derive(FromRequestParts)]
+#[from_request(via(Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 /// A query string whose rejection is an [`ApiError`].
 #[derive(FromRequestParts)]
@@ -62,7 +78,9 @@ pub struct ApiQuery<T>(pub T);
     ),
     tags(
         (name = "tickets", description = "Stages, buying, and a fan's own tickets"),
+        (name = "festivals", description = "The published festivals and their stages"),
         (name = "accounts", description = "Signing up, in and out"),
+        (name = "organiser", description = "For organisers: an account with the organiser role whose session has passed the second factor (the second factor's own routes excepted). Stage times are wall-clock times in the festival's zone (`2027-03-20T10:00`)"),
         (name = "operators", description = "For whoever runs the server"),
     ),
     modifiers(&SessionSchemes),
@@ -119,9 +137,31 @@ impl utoipa::Modify for CommonErrors {
             }
         };
         for item in openapi.paths.paths.values_mut() {
-            let operations = [(&mut item.get, false), (&mut item.post, true)];
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.put, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
+            ];
             for (operation, changes) in operations {
                 let Some(operation) = operation else { continue };
+                let for_organisers = operation
+                    .tags
+                    .as_ref()
+                    .is_some_and(|tags| tags.iter().any(|tag| tag == "organiser"));
+                if for_organisers {
+                    add(
+                        operation,
+                        "403",
+                        error(
+                            "Not an organiser, or an organiser whose session has not passed the second factor yet (or the session cookie sent from another site)",
+                            Message::NotStaff {
+                                role: crate::domain::Role::Organiser,
+                            },
+                        ),
+                    );
+                }
                 if operation.request_body.is_some() {
                     add(
                         operation,
@@ -214,6 +254,35 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::stages))
         .routes(routes!(tickets::my_tickets))
         .routes(routes!(tickets::buy_tickets))
+        .routes(routes!(festivals::festivals))
+        .routes(routes!(festivals::festival_stages))
+        .routes(routes!(organiser::pass_second_factor))
+        .routes(routes!(organiser::set_up_second_factor))
+        .routes(routes!(organiser::confirm_second_factor))
+        .routes(routes!(organiser::staff))
+        .routes(routes!(organiser::grant_role))
+        .routes(routes!(organiser::revoke_role))
+        .routes(routes!(
+            festival_editor::festivals,
+            festival_editor::create_festival
+        ))
+        .routes(routes!(
+            festival_editor::festival,
+            festival_editor::describe_festival
+        ))
+        .routes(routes!(festival_editor::set_state))
+        .routes(routes!(festival_editor::make_default))
+        .routes(routes!(festival_editor::history))
+        .routes(routes!(festival_editor::add_stage))
+        .routes(routes!(
+            festival_editor::save_stage,
+            festival_editor::remove_stage
+        ))
+        .routes(routes!(festival_editor::order_stages))
+        .routes(routes!(exports::sales))
+        .routes(routes!(exports::search_tickets))
+        .routes(routes!(exports::tickets_csv))
+        .routes(routes!(exports::tickets_legacy_csv))
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))
@@ -254,7 +323,13 @@ pub fn routes() -> Router<AppState> {
 fn cross_origin() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

@@ -10,7 +10,9 @@
 //! written with `\uXXXX` escapes that Python's `re` and Rust validators read
 //! alike. Lengths count characters (code points), as the domain does.
 
-use crate::domain::{look_alike, BuyLimits, FanName, OrderKey, Password};
+use crate::domain::{
+    check_name, look_alike, BuyLimits, FanName, OrderKey, Password, Slug, Stage, MAX_NAME_CHARS,
+};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -155,6 +157,186 @@ pub fn order_key() -> Schema {
         .max_length(Some(OrderKey::MAX_LEN))
         .pattern(Some(order_key_pattern()))
         .examples(["3f1c2b9e-5d7a-4e61-9a0b-6c2d8e4f7a15"])
+        .into()
+}
+
+/// A festival's address name, as `Slug::new` accepts it.
+pub fn slug() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "1 to {} lower-case letters, digits and single hyphens, starting and ending with a letter or digit.",
+            Slug::MAX_CHARS
+        )))
+        .min_length(Some(1))
+        .max_length(Some(Slug::MAX_CHARS))
+        .pattern(Some(SLUG_PATTERN))
+        .examples(["indonesia-fes-2027"])
+        .into()
+}
+
+/// `Slug::new`'s rule as a pattern (its length is `maxLength`).
+pub const SLUG_PATTERN: &str = "^[a-z0-9]+(?:-[a-z0-9]+)*$";
+
+/// A festival's, venue's or stage's name, as `check_name` accepts it.
+pub fn display_name() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "1 to {MAX_NAME_CHARS} characters, not only spaces; no control characters, no < or >."
+        )))
+        .min_length(Some(1))
+        .max_length(Some(MAX_NAME_CHARS))
+        .pattern(Some(display_name_pattern()))
+        .examples(["Indonesia fes 2027"])
+        .into()
+}
+
+/// `check_name`'s characters: none of them a control character or `<`,
+/// `>`, and one of them not a space.
+pub fn display_name_pattern() -> String {
+    static PATTERN: OnceLock<String> = OnceLock::new();
+    let pattern = PATTERN.get_or_init(|| {
+        let anywhere = |c: char| check_name(&format!("a{c}")).is_ok();
+        let visible = |c: char| check_name(&c.to_string()).is_ok();
+        format!("^{a}*{v}{a}*$", a = class(anywhere), v = class(visible))
+    });
+    pattern.clone()
+}
+
+/// An IANA time zone's name, one of those the server's database holds.
+pub fn time_zone() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "An IANA time zone's name, exactly as listed (Asia/Tokyo, Asia/Jakarta): where the festival happens; its stages' times are given and shown in it.",
+        ))
+        .enum_values(Some(crate::when::zone_names().iter().cloned()))
+        .examples(["Asia/Jakarta"])
+        .into()
+}
+
+/// A wall-clock time in the festival's zone, as `LocalTime` reads it.
+pub fn local_time() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "A date and wall-clock time in the festival's own time zone, `YYYY-MM-DDTHH:MM` (seconds, `:SS`, may follow), without an offset: the zone is the festival's. A date that does not exist (30 February) is answered 422.",
+        ))
+        .pattern(Some(LOCAL_TIME_PATTERN))
+        .examples(["2027-03-20T10:00"])
+        .into()
+}
+
+/// [`local_time`]'s form.
+pub const LOCAL_TIME_PATTERN: &str =
+    "^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$";
+
+/// A whole number from `least` to `most`.
+fn whole(least: u64, most: u64, description: String, example: u64) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+        .description(Some(description))
+        .minimum(Some(least))
+        .maximum(Some(most))
+        .examples([example])
+        .into()
+}
+
+/// A ticket's price in yen, as `Stage::validate` accepts it.
+pub fn price() -> Schema {
+    let most = Stage::MOST_PRICE.0;
+    whole(1, most, format!("Yen, 1 to {most}."), 7_950)
+}
+
+/// A stage's stock, as `Stage::validate` accepts it (and never below
+/// what it has sold: 409).
+pub fn stock() -> Schema {
+    let most = Stage::MOST_STOCK;
+    whole(
+        0,
+        u64::from(most),
+        format!("Tickets in all, sold or not: 0 to {most}, and not fewer than the stage has sold (409)."),
+        40,
+    )
+}
+
+/// A festival day, counted from 1.
+pub fn day() -> Schema {
+    whole(
+        1,
+        u64::from(u8::MAX),
+        "The festival day, counted from 1.".into(),
+        1,
+    )
+}
+
+/// A stage's own per-order limit (`null`: the server's).
+pub fn per_order() -> Schema {
+    let most = BuyLimits::MOST_PER_ORDER;
+    whole(
+        1,
+        u64::from(most),
+        format!("Most tickets in one order for this stage, 1 to {most}; null or absent for the server's limit."),
+        4,
+    )
+}
+
+/// A stage's own per-fan limit (`null`: the server's).
+pub fn per_fan() -> Schema {
+    let most = BuyLimits::MOST_PER_FAN;
+    whole(
+        1,
+        u64::from(most),
+        format!("Most tickets one fan may hold for this stage, 1 to {most}; null or absent for the server's limit."),
+        4,
+    )
+}
+
+/// A stage's number in a path or a list: any whole number (an unknown one
+/// is answered 404).
+pub fn any_stage_id() -> Schema {
+    stage_id()
+}
+
+/// A one-time code from an authenticator app (six digits) or a recovery code.
+pub fn one_time_code() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "The six digits the authenticator app shows now, or one unused recovery code (`xxxx-xxxx-xxxx`, any case). A wrong one is answered 401.",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(64))
+        .examples(["492039"])
+        .into()
+}
+
+/// A TOTP secret as `POST /api/organiser/second-factor/setup` gave it.
+pub fn totp_secret() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "The base32 secret the setup answered, sent back as it was.",
+        ))
+        .min_length(Some(1))
+        .max_length(Some(128))
+        .examples(["JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"])
+        .into()
+}
+
+/// What the orders desk searches for.
+pub fn search_query() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "A ticket code (with or without its dash, any case) or a fan's name (exactly, else any name containing it, ignoring case); at most {} characters.",
+            FanName::MAX_CHARS
+        )))
+        .min_length(Some(1))
+        .max_length(Some(FanName::MAX_CHARS))
+        .examples(["K7QX-M2PA"])
         .into()
 }
 
