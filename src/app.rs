@@ -6,6 +6,11 @@ use crate::components::notice::ErrorNotice;
 use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
+use crate::pages::console::{
+    dashboard::DashboardPage, festival_editor::FestivalEditorPage, home::ConsoleHomePage,
+    orders::OrdersPage, second_factor::SecondFactorPageView, staff::StaffPage,
+    stage_form::StageFormPage,
+};
 use crate::pages::{
     my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
     stage::StagePage, stage_list::StageListPage,
@@ -102,6 +107,15 @@ fn Site() -> impl IntoView {
                             <Route path=path!("my-tickets") view=MyTicketsPage ssr=SsrMode::Async/>
                             <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
                             <Route path=path!("sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                            <Route path=path!("staff/second-factor") view=SecondFactorPageView ssr=SsrMode::Async/>
+                            <Route path=path!("console") view=ConsoleHomePage ssr=SsrMode::Async/>
+                            <Route path=path!("console/festivals/new") view=FestivalEditorPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/orders") view=OrdersPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/staff") view=StaffPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug") view=FestivalEditorPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/new") view=StageFormPage ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/:id") view=StageFormPage ssr=SsrMode::Async/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -163,6 +163,10 @@ pub enum Message {
     WrongOneTimeCode,
     BadSearch,
     BadSlug,
+    /// A staff form names an account nobody has.
+    NoSuchAccount {
+        name: String,
+    },
     /// A staff form's field that could not be read (`field`: its label).
     BadField {
         field: String,
@@ -437,6 +441,9 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
         WrongOneTimeCode => td_string!(l, errors.wrong_one_time_code).to_string(),
         BadSearch => td_string!(l, errors.bad_search).to_string(),
         BadSlug => td_string!(l, errors.bad_slug).to_string(),
+        NoSuchAccount { name } => {
+            td_string!(l, errors.no_such_account, name = name.clone()).to_string()
+        }
         BadField { field, detail } => td_string!(
             l,
             errors.bad_field,

@@ -32,7 +32,7 @@ pub fn countdown(wait: time::Duration) -> (i64, String) {
 #[cfg(feature = "ssr")]
 pub use festival::{clock, date_range, long_date, short_date, short_date_time};
 #[cfg(feature = "ssr")]
-pub use zones::{in_zone, zone_abbreviation, zone_exists};
+pub use zones::{in_zone, on_zones_clock, zone_abbreviation, zone_exists};
 
 /// Festivals' time zones, from the IANA database bundled with `jiff`
 /// (server only): whether a zone exists, a wall-clock time typed in a zone
@@ -70,6 +70,16 @@ mod zones {
         let offset = UtcOffset::from_whole_seconds(zoned.offset().seconds()).ok()?;
         let utc = OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).ok()?;
         Some(utc.to_offset(offset))
+    }
+
+    /// `moment` as the clocks in `name`'s zone show it (unchanged for a zone
+    /// the database does not know).
+    pub fn on_zones_clock(moment: OffsetDateTime, name: &TimeZoneName) -> OffsetDateTime {
+        let offset = zone(name).and_then(|tz| {
+            let at = jiff::Timestamp::from_second(moment.unix_timestamp()).ok()?;
+            UtcOffset::from_whole_seconds(tz.to_offset(at).seconds()).ok()
+        });
+        offset.map_or(moment, |offset| moment.to_offset(offset))
     }
 
     /// The zone's abbreviation at `moment` (`JST`, `WIB`), or its offset
