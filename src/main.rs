@@ -1,6 +1,8 @@
 //! The tiket binary. `tiket` (or `tiket serve`) runs the server,
 //! [`tiket::server::run`]; `tiket import` sets up a fresh data folder from
-//! the replaced system's files ([`tiket::import`]); `tiket backup` copies a
+//! the replaced system's files ([`tiket::import`]) or adds their festival
+//! to a folder holding a shop; `tiket staff add` makes staff accounts
+//! ([`tiket::server::commands`]); `tiket backup` copies a
 //! data folder while a server runs on it and `tiket verify` checks one
 //! ([`tiket::store::backup`]). Logs go to stderr; on
 //! failure it prints one clear line on stderr and exits non-zero.
@@ -9,11 +11,12 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tiket::domain::{Role, Slug, TimeZoneName};
 use tiket::import::{self, SeedOptions};
+use tiket::server::commands;
 use tiket::server::config::{
     name_the_variable, non_empty_path, parse_rfc3339, parse_utc_offset, LogFormat, ServeArgs,
 };
-use tiket::store::JsonStore;
 use time::{OffsetDateTime, UtcOffset};
 use tracing_subscriber::EnvFilter;
 
@@ -36,6 +39,9 @@ enum Command {
     /// Set up a fresh data folder from the replaced system's stages.json and
     /// tickets.csv. Checks everything first; writes all or nothing.
     Import(ImportArgs),
+    /// Staff accounts: `tiket staff add NAME --role organiser`.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Copy a data folder consistently, even while a server sells from it;
     /// the copy holds every sale acknowledged before the backup began.
     /// Restore by starting tiket on the copy.
@@ -43,6 +49,60 @@ enum Command {
     /// Check a data folder without serving it (checksums, records in order,
     /// no ticket twice, stock adds up) and print what it holds.
     Verify(VerifyArgs),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Give an account a role, making the account first if there is none
+    /// (the password comes from --password-stdin or a prompt). Works on a
+    /// data folder no server holds; a missing one is set up as the server
+    /// would. Later staff are added in the console.
+    Add(StaffAddArgs),
+}
+
+#[derive(Args)]
+struct StaffAddArgs {
+    /// The account's name (as fans' names: 1 to 32 characters).
+    name: String,
+    /// `organiser` (runs festivals; signs in with a second factor) or `door`.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// The data folder.
+    #[arg(long, value_name = "DIR", env = "TIKET_DATA_DIR", default_value = "data", value_parser = non_empty_path)]
+    data_dir: PathBuf,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use organiser or door"))
+}
+
+/// The new account's password: a line of standard input, or typed at a
+/// prompt without echo.
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "no terminal to ask for the password: pass it on standard input with --password-stdin"
+                .into(),
+        );
+    }
+    let first = rpassword::prompt_password("Password for the new account: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let again = rpassword::prompt_password("The same password again: ")
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    match first == again {
+        true => Ok(first),
+        false => Err("the two passwords differ; nothing was changed".into()),
+    }
 }
 
 #[derive(Args)]
@@ -70,7 +130,8 @@ struct ImportArgs {
     /// The old system's tickets.csv.
     #[arg(long, value_name = "FILE")]
     tickets: PathBuf,
-    /// The data folder to set up; it must hold no festival yet.
+    /// The data folder: set up with this festival when empty, or given it
+    /// as a new (draft) festival when it holds a shop no server runs.
     #[arg(long, value_name = "DIR", env = "TIKET_DATA_DIR", default_value = "data", value_parser = non_empty_path)]
     data_dir: PathBuf,
     /// The festival's name.
@@ -79,6 +140,12 @@ struct ImportArgs {
     /// The festival's venue.
     #[arg(long, value_name = "VENUE", default_value = import::DEFAULT_VENUE)]
     venue: String,
+    /// The festival's address name (/f/SLUG) [default: made from its name].
+    #[arg(long, value_name = "SLUG", value_parser = parse_slug)]
+    slug: Option<Slug>,
+    /// Where the festival happens: an IANA time zone.
+    #[arg(long, value_name = "ZONE", default_value = "Asia/Tokyo", value_parser = parse_zone)]
+    time_zone: TimeZoneName,
     /// The UTC offset of the local times in tickets.csv, like +09:00.
     #[arg(long, value_name = "OFFSET", default_value = "+00:00", value_parser = parse_utc_offset)]
     timestamp_offset: UtcOffset,
@@ -91,6 +158,20 @@ struct ImportArgs {
     sale_closes: Option<OffsetDateTime>,
 }
 
+fn parse_slug(text: &str) -> Result<Slug, String> {
+    Slug::new(text).map_err(|e| e.to_string())
+}
+
+fn parse_zone(text: &str) -> Result<TimeZoneName, String> {
+    let zone = TimeZoneName(text.to_owned());
+    match tiket::when::zone_exists(&zone) {
+        true => Ok(zone),
+        false => Err(format!(
+            "{text:?} is not a time zone: use an IANA name such as Asia/Tokyo or Asia/Jakarta"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::try_parse().unwrap_or_else(|e| name_the_variable(e, &Cli::command()).exit());
     let command = match cli.command {
@@ -99,12 +180,22 @@ fn main() -> ExitCode {
     };
     let log_format = match &command {
         Command::Serve(args) => args.log_format,
-        Command::Import(_) | Command::Backup(_) | Command::Verify(_) => LogFormat::Text,
+        Command::Import(_) | Command::Staff(_) | Command::Backup(_) | Command::Verify(_) => {
+            LogFormat::Text
+        }
     };
     let _flush_logs_at_exit = start_logging(log_format);
     let result = match command {
         Command::Serve(args) => serve(args),
         Command::Import(args) => run_import(args),
+        Command::Staff(StaffCommand::Add(args)) => {
+            let from_stdin = args.password_stdin;
+            commands::add_staff(&args.data_dir, &args.name, args.role, || {
+                read_password(from_stdin)
+            })
+            .map(|done| println!("{done}"))
+            .map_err(|e| e.to_string())
+        }
         Command::Backup(args) => tiket::store::backup::backup(&args.data_dir, &args.to)
             .map(|summary| {
                 println!(
@@ -170,10 +261,11 @@ fn run_import(args: ImportArgs) -> Result<(), String> {
         sale_opens: args.sale_opens,
         sale_closes: args.sale_closes,
         now: OffsetDateTime::now_utc(),
+        slug: args.slug,
+        time_zone: args.time_zone,
     };
-    let mut store = JsonStore::open(&args.data_dir).map_err(|e| e.to_string())?;
-    let summary = import::import_into(&mut store, &args.stages, &args.tickets, &options)
+    let done = commands::import(&args.data_dir, &args.stages, &args.tickets, &options)
         .map_err(|e| e.to_string())?;
-    println!("{summary}");
+    println!("{done}");
     Ok(())
 }

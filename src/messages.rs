@@ -167,6 +167,10 @@ pub enum Message {
     NoSuchAccount {
         name: String,
     },
+    /// Imported tickets that do not fit the shop (`detail`: which, in English).
+    ImportConflict {
+        detail: String,
+    },
     /// A staff form's field that could not be read (`field`: its label).
     BadField {
         field: String,
@@ -444,6 +448,9 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
         NoSuchAccount { name } => {
             td_string!(l, errors.no_such_account, name = name.clone()).to_string()
         }
+        ImportConflict { detail } => {
+            td_string!(l, errors.import_conflict, detail = detail.clone()).to_string()
+        }
         BadField { field, detail } => td_string!(
             l,
             errors.bad_field,
@@ -468,7 +475,6 @@ pub fn capitalised(sentence: &str) -> String {
         None => String::new(),
     }
 }
-
 
 /// A name's problem, as the end of a sentence.
 fn name_problem(error: NameError, l: Lang) -> String {
@@ -532,9 +538,7 @@ fn edit_sentence(error: &EditError, l: Lang) -> String {
         }
         EditError::NotAnOrder => td_string!(l, errors.not_an_order).to_string(),
         EditError::NothingToPublish => td_string!(l, errors.nothing_to_publish).to_string(),
-        EditError::DefaultNotPublished => {
-            td_string!(l, errors.default_not_published).to_string()
-        }
+        EditError::DefaultNotPublished => td_string!(l, errors.default_not_published).to_string(),
     }
 }
 
@@ -554,7 +558,7 @@ fn stage_sentence(error: &StageError, l: Lang) -> String {
         StageError::EmptyName(_) => name(NameError::Empty),
         StageError::Name(_, error) => name(*error),
         StageError::Festival(error) => name(*error),
-        StageError::DayZero(_) => td_string!(l, errors.stage_day_zero).to_string(),
+        StageError::DayZero(_) => td_string!(l, errors.stage_day_counted).to_string(),
         StageError::DoorsAfterStart(_) => td_string!(l, errors.stage_doors_after_start).to_string(),
         StageError::FreeTicket(_) => td_string!(l, errors.stage_free).to_string(),
         StageError::PriceAbsurd(_) | StageError::PriceTooLarge(_) => {

@@ -192,6 +192,12 @@ impl From<ShopError> for Refusal {
                 };
                 Refusal::new(status, Message::Staff(error))
             }
+            ShopError::Import(error) => Refusal::new(
+                StatusCode::CONFLICT,
+                Message::ImportConflict {
+                    detail: error.to_string(),
+                },
+            ),
             ShopError::KeyReused { stage, quantity } => Refusal::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Message::KeyReused { stage, quantity },
@@ -264,8 +270,7 @@ impl From<AuthError> for Refusal {
                 Refusal::new(StatusCode::FORBIDDEN, Message::SecondFactorNeeded)
             }
             AuthError::WrongOneTimeCode => {
-                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongOneTimeCode)
-                    .about(Field::Code)
+                Refusal::new(StatusCode::UNAUTHORIZED, Message::WrongOneTimeCode).about(Field::Code)
             }
             AuthError::Hashing(detail) => {
                 tracing::error!("a password could not be checked: {detail}");

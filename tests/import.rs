@@ -125,17 +125,82 @@ fn imports_the_old_files_into_a_fresh_folder() {
 }
 
 #[test]
-fn a_second_import_into_the_same_folder_is_refused_and_changes_nothing() {
+fn a_second_import_adds_a_draft_festival_and_the_same_tickets_twice_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     assert!(import(&data, "tickets.csv", PAST_SALE).status.success());
-    let snapshot = std::fs::read(data.join("snapshot.json")).unwrap();
     let before = load(&data);
 
+    // The same files again: the name's address is taken.
     let output = import(&data, "tickets.csv", PAST_SALE);
-    assert_refused(&output, "already holds a festival");
-    assert_eq!(std::fs::read(data.join("snapshot.json")).unwrap(), snapshot);
+    assert_refused(&output, "choose another with --slug");
     assert_eq!(load(&data), before);
+    // Under another address, the same tickets are already in the shop.
+    let output = import(
+        &data,
+        "tickets.csv",
+        &[PAST_SALE, &["--slug", "again"]].concat(),
+    );
+    assert_refused(&output, "appears twice");
+    assert_eq!(load(&data), before);
+
+    // New tickets: a festival of its own, its stages numbered after the others.
+    let tickets = dir.path().join("more.csv");
+    std::fs::write(
+        &tickets,
+        "ticket_id,stage_id,timestamp,username\n\
+         9d1e7c3a-0000-4000-8000-000000000001,2,2024-03-02T07:15:38,mio\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_tiket"))
+        .args(["import", "--stages"])
+        .arg(fixture("stages.json"))
+        .arg("--tickets")
+        .arg(&tickets)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(PAST_SALE)
+        .args([
+            "--slug",
+            "jakarta",
+            "--time-zone",
+            "Asia/Jakarta",
+            "--venue",
+            "JIExpo",
+        ])
+        .env_remove("TIKET_DATA_DIR")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("/f/jakarta"),
+        "{}",
+        text(&output.stdout)
+    );
+    let saved = load(&data).unwrap();
+    let replayed = saved
+        .inventory(tiket::domain::BuyLimits::default())
+        .unwrap()
+        .inventory;
+    let festivals = replayed.catalogue().festivals();
+    assert_eq!(festivals.len(), 2);
+    let jakarta = &festivals[1];
+    assert_eq!(jakarta.state, tiket::domain::FestivalState::Draft);
+    assert_eq!(jakarta.time_zone.as_str(), "Asia/Jakarta");
+    let first_new = festivals[0].stages.len() as u32 + 1;
+    assert_eq!(jakarta.stages[0].id, StageId(first_new));
+    let mio = replayed
+        .tickets()
+        .iter()
+        .find(|t| t.owner.as_str() == "mio")
+        .expect("the new ticket");
+    assert_eq!(
+        mio.stage,
+        StageId(first_new + 1),
+        "stage_id 2 of the new files"
+    );
+    assert_eq!(mio.price, Some(jakarta.stages[1].price));
 }
 
 #[test]

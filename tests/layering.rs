@@ -59,6 +59,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("refusal", &["domain", "shop", "server::auth", "messages", "forms", "routes"]),
     // Sign-up, sign-in, sessions.
     ("server::auth", &["domain", "shop", "clock", "server::device", "server::password_queue"]),
+    // `tiket staff add`, `tiket import` into a shop's folder: the shop opened on a folder no server holds.
+    ("server::commands", &["domain", "import", "shop", "store", "server::auth"]),
     // Staff access (roles, the organisers' second factor).
     ("server::staff", &["domain", "shop", "server::auth"]),
     // Browsers' signed device cookies (who signed in here before).

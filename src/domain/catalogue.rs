@@ -106,8 +106,10 @@ mod tests {
         assert_eq!(catalogue.default_festival().slug.as_str(), "b");
         catalogue.set_default(Slug::new("c").unwrap());
         assert_eq!(catalogue.default_festival().slug.as_str(), "c");
-        catalogue.festival_mut(&Slug::new("c").unwrap()).unwrap().state =
-            FestivalState::Archived;
+        catalogue
+            .festival_mut(&Slug::new("c").unwrap())
+            .unwrap()
+            .state = FestivalState::Archived;
         assert_eq!(catalogue.default_festival().slug.as_str(), "b");
     }
 

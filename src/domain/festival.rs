@@ -68,7 +68,8 @@ impl Festival {
     /// Checks the festival's names, every stage, and that no two stages
     /// share an id.
     pub fn validate(&self) -> Result<(), StageError> {
-        self.check_names().map_err(|(_, e)| StageError::Festival(e))?;
+        self.check_names()
+            .map_err(|(_, e)| StageError::Festival(e))?;
         let mut seen = HashSet::new();
         for stage in &self.stages {
             stage.validate()?;

@@ -4,8 +4,7 @@
 //! can show it there.
 
 use super::{
-    Catalogue, Festival, FestivalState, NameError, Slug, Stage, StageError, StageId,
-    TimeZoneName,
+    Catalogue, Festival, FestivalState, NameError, Slug, Stage, StageError, StageId, TimeZoneName,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -69,7 +68,9 @@ pub enum EditError {
         field: &'static str,
         error: NameError,
     },
-    #[error("{0:?} is not a time zone tiket knows (use a name such as Asia/Tokyo or Asia/Jakarta)")]
+    #[error(
+        "{0:?} is not a time zone tiket knows (use a name such as Asia/Tokyo or Asia/Jakarta)"
+    )]
     UnknownZone(String),
     #[error(transparent)]
     Stage(StageError),
@@ -189,7 +190,10 @@ impl Catalogue {
                 self.known_stage(festival, *stage)?;
                 let sold = sold(*stage);
                 if sold > 0 {
-                    return Err(EditError::StageHasSales { stage: *stage, sold });
+                    return Err(EditError::StageHasSales {
+                        stage: *stage,
+                        sold,
+                    });
                 }
                 self.known_mut(festival)?.stages.retain(|s| s.id != *stage);
             }
@@ -294,9 +298,18 @@ mod tests {
     #[test]
     fn creates_a_draft_and_refuses_a_taken_slug_an_unknown_zone_and_bad_names() {
         let mut c = catalogue();
-        apply(&mut c, FestivalEdit::Create { festival: draft("id-fes") }, 0).unwrap();
+        apply(
+            &mut c,
+            FestivalEdit::Create {
+                festival: draft("id-fes"),
+            },
+            0,
+        )
+        .unwrap();
         let before = c.clone();
-        let again = FestivalEdit::Create { festival: draft("id-fes") };
+        let again = FestivalEdit::Create {
+            festival: draft("id-fes"),
+        };
         assert_eq!(
             apply(&mut c, again, 0),
             Err(EditError::SlugTaken(slug("id-fes")))
@@ -317,7 +330,14 @@ mod tests {
     #[test]
     fn saves_stages_and_keeps_them_in_their_festival() {
         let mut c = catalogue();
-        apply(&mut c, FestivalEdit::Create { festival: draft("b") }, 0).unwrap();
+        apply(
+            &mut c,
+            FestivalEdit::Create {
+                festival: draft("b"),
+            },
+            0,
+        )
+        .unwrap();
         let stage = new_stage(&c);
         assert_eq!(stage.id, StageId(5));
         let save = |stage: Stage| FestivalEdit::SaveStage {
@@ -391,7 +411,14 @@ mod tests {
     #[test]
     fn orders_publishes_and_chooses_the_default() {
         let mut c = catalogue();
-        apply(&mut c, FestivalEdit::Create { festival: draft("b") }, 0).unwrap();
+        apply(
+            &mut c,
+            FestivalEdit::Create {
+                festival: draft("b"),
+            },
+            0,
+        )
+        .unwrap();
         let publish = FestivalEdit::SetState {
             festival: slug("b"),
             state: FestivalState::Published,
@@ -401,7 +428,13 @@ mod tests {
             Err(EditError::NothingToPublish)
         );
         assert_eq!(
-            apply(&mut c, FestivalEdit::MakeDefault { festival: slug("b") }, 0),
+            apply(
+                &mut c,
+                FestivalEdit::MakeDefault {
+                    festival: slug("b")
+                },
+                0
+            ),
             Err(EditError::DefaultNotPublished)
         );
         let stage = new_stage(&c);
@@ -411,7 +444,14 @@ mod tests {
         };
         apply(&mut c, save, 0).unwrap();
         apply(&mut c, publish, 0).unwrap();
-        apply(&mut c, FestivalEdit::MakeDefault { festival: slug("b") }, 0).unwrap();
+        apply(
+            &mut c,
+            FestivalEdit::MakeDefault {
+                festival: slug("b"),
+            },
+            0,
+        )
+        .unwrap();
         assert_eq!(c.default_festival().slug, slug("b"));
 
         let reorder = |stages: Vec<u32>| FestivalEdit::OrderStages {
@@ -427,10 +467,23 @@ mod tests {
             Err(EditError::NotAnOrder)
         );
         apply(&mut c, reorder(vec![4, 3, 2, 1]), 0).unwrap();
-        let ids: Vec<u32> = c.festival(&Slug::reference()).unwrap().stages.iter().map(|s| s.id.0).collect();
+        let ids: Vec<u32> = c
+            .festival(&Slug::reference())
+            .unwrap()
+            .stages
+            .iter()
+            .map(|s| s.id.0)
+            .collect();
         assert_eq!(ids, [4, 3, 2, 1]);
         assert!(matches!(
-            apply(&mut c, FestivalEdit::SetState { festival: slug("zz"), state: FestivalState::Archived }, 0),
+            apply(
+                &mut c,
+                FestivalEdit::SetState {
+                    festival: slug("zz"),
+                    state: FestivalState::Archived
+                },
+                0
+            ),
             Err(EditError::UnknownFestival(_))
         ));
     }

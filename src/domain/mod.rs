@@ -31,25 +31,25 @@ pub mod money;
 pub mod names;
 pub mod order;
 pub mod slug;
-pub mod stage;
 pub mod staff;
+pub mod stage;
 pub mod ticket;
 
 pub use account::{
     Account, AccountError, Accounts, Password, PasswordError, Session, SessionError, TokenHash,
 };
 pub use buy_error::BuyError;
-pub use fan::{FanName, FanNameError};
 pub use catalogue::Catalogue;
+pub use fan::{FanName, FanNameError};
 pub use festival::{Festival, FestivalState};
 pub use festival_edit::{EditError, FestivalEdit};
-pub use names::{check_name, NameError, MAX_NAME_CHARS};
-pub use slug::{Slug, SlugError, TimeZoneName};
-pub use staff::{Role, SecondFactor, Staff, StaffError};
 pub use inventory::{Inventory, RestoreError};
 pub use listing::{FestivalListing, StageListing, StockLevel};
 pub use look_alike::LookAlikeKey;
 pub use money::Yen;
+pub use names::{check_name, NameError, MAX_NAME_CHARS};
 pub use order::{BuyLimits, Order, OrderKey, OrderKeyError, Sale};
+pub use slug::{Slug, SlugError, TimeZoneName};
+pub use staff::{Role, SecondFactor, Staff, StaffError};
 pub use stage::{SalePhase, Stage, StageError, StageId};
 pub use ticket::{Ticket, TicketCode, TicketId};

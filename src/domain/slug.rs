@@ -33,6 +33,23 @@ impl Slug {
         }
     }
 
+    /// A slug made from a festival's name: its ASCII letters and digits in
+    /// lower case, other runs of characters as one hyphen (`hololive 5th
+    /// fes.` → `hololive-5th-fes`); `festival` when nothing is left.
+    pub fn from_name(name: &str) -> Slug {
+        let mut text = String::new();
+        for c in name.chars() {
+            if c.is_ascii_alphanumeric() {
+                text.push(c.to_ascii_lowercase());
+            } else if !text.is_empty() && !text.ends_with('-') {
+                text.push('-');
+            }
+        }
+        text.truncate(Self::MAX_CHARS);
+        let text = text.trim_end_matches('-');
+        Slug::new(text).unwrap_or_else(|_| Slug("festival".into()))
+    }
+
     /// The reference festival's slug.
     pub fn reference() -> Slug {
         Slug("hololive-5th-fes".into())
@@ -95,6 +112,13 @@ mod tests {
         for good in ["a", "hololive-5th-fes", "2027", "x-1"] {
             assert!(Slug::new(good).is_ok(), "{good:?} refused");
         }
+        assert_eq!(
+            Slug::from_name("hololive 5th fes. Capture the Moment").as_str(),
+            "hololive-5th-fes-capture-the-moment"
+        );
+        assert_eq!(Slug::from_name("ホロライブ").as_str(), "festival");
+        assert_eq!(Slug::from_name(&"ab ".repeat(30)).as_str().len(), 40);
+        assert_eq!(Slug::from_name(&"abc ".repeat(30)).as_str().len(), 39, "no hyphen at the end");
         let too_long = "a".repeat(Slug::MAX_CHARS + 1);
         for bad in [
             "", "-a", "a-", "a--b", "Hololive", "a b", "ホロ", "a/b", &too_long,

@@ -69,7 +69,9 @@ impl Staff {
     }
 
     pub fn has(&self, name: &FanName, role: Role) -> bool {
-        self.roles.get(name).is_some_and(|roles| roles.contains(&role))
+        self.roles
+            .get(name)
+            .is_some_and(|roles| roles.contains(&role))
     }
 
     /// Everyone with a role, by name.

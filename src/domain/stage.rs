@@ -222,8 +222,14 @@ pub(crate) mod tests {
             ),
             (|s| s.price = Yen(10_000_001), StageError::PriceAbsurd(id)),
             (|s| s.total_stock = 10_000_001, StageError::StockAbsurd(id)),
-            (|s| s.per_order = Some(0), StageError::PerOrderOutOfRange(id)),
-            (|s| s.per_fan = Some(10_001), StageError::PerFanOutOfRange(id)),
+            (
+                |s| s.per_order = Some(0),
+                StageError::PerOrderOutOfRange(id),
+            ),
+            (
+                |s| s.per_fan = Some(10_001),
+                StageError::PerFanOutOfRange(id),
+            ),
             (
                 |s| s.name = "a\u{0}b".into(),
                 StageError::Name(id, super::super::NameError::ControlCharacter),

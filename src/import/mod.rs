@@ -34,7 +34,7 @@ pub use error::{ImportError, RowProblem, StageProblem};
 pub use summary::{ImportSummary, StageSummary};
 pub use tickets_csv::TICKETS_HEADER;
 
-use crate::domain::{BuyLimits, Festival, Inventory, StageId, Ticket};
+use crate::domain::{BuyLimits, Festival, Inventory, Slug, StageId, Ticket, TimeZoneName};
 use crate::store::{Record, Saved, Store};
 use rand::Rng;
 use stages_json::read_stages;
@@ -62,6 +62,10 @@ pub struct SeedOptions {
     pub sale_closes: Option<OffsetDateTime>,
     /// The time of the import (the clock comes in as an argument).
     pub now: OffsetDateTime,
+    /// The festival's address name; made from its name when `None`.
+    pub slug: Option<Slug>,
+    /// Where the festival happens.
+    pub time_zone: TimeZoneName,
 }
 
 impl SeedOptions {
@@ -74,6 +78,8 @@ impl SeedOptions {
             sale_opens: None,
             sale_closes: None,
             now,
+            slug: None,
+            time_zone: TimeZoneName::tokyo(),
         }
     }
 
@@ -141,8 +147,13 @@ pub fn read_seed(
             problem: StageProblem::StockOverflow { stock, sold },
         })?;
     }
-    let festival = Festival::new(&options.festival_name, &options.venue, stages)
+    let mut festival = Festival::new(&options.festival_name, &options.venue, stages)
         .map_err(ImportError::Festival)?;
+    festival.slug = options
+        .slug
+        .clone()
+        .unwrap_or_else(|| Slug::from_name(&options.festival_name));
+    festival.time_zone = options.time_zone.clone();
 
     // Restoring one ticket at a time lets each draw a code none before it has,
     // and ties any inconsistency to its line.
@@ -186,6 +197,18 @@ pub fn import_into(
             path: store.location().to_path_buf(),
         });
     }
+    let saved = read_files(stages_path, tickets_path, options)?;
+    store.create(&saved)?;
+    Ok(ImportSummary::of(&saved, store.location()))
+}
+
+/// Reads and checks the old system's two files ([`read_seed`] on their
+/// bytes), writing nothing.
+pub fn read_files(
+    stages_path: &Path,
+    tickets_path: &Path,
+    options: &SeedOptions,
+) -> Result<Saved, ImportError> {
     let read = |path: &Path| {
         std::fs::read(path).map_err(|source| ImportError::Read {
             path: path.to_path_buf(),
@@ -194,14 +217,12 @@ pub fn import_into(
     };
     let stages = read(stages_path)?;
     let tickets = read(tickets_path)?;
-    let saved = read_seed(
+    read_seed(
         Input::new(stages_path, &stages),
         Input::new(tickets_path, &tickets),
         options,
         &mut rand::rng(),
-    )?;
-    store.create(&saved)?;
-    Ok(ImportSummary::of(&saved, store.location()))
+    )
 }
 
 #[cfg(test)]

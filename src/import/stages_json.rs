@@ -107,7 +107,7 @@ pub(super) fn read_stages(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{assert_says, refusal, row, seed, seed_with, stages, HEADER, NOW};
+    use crate::import::tests::{assert_says, refusal, seed, seed_with, stages, HEADER, NOW};
     use crate::import::{DEFAULT_FESTIVAL_NAME, DEFAULT_VENUE};
     use time::macros::datetime;
 

@@ -482,7 +482,7 @@ pub fn token_hash(token: &str) -> TokenHash {
 }
 
 /// An argon2id PHC string with a fresh random salt.
-fn hash_password(password: String) -> Result<String, AuthError> {
+pub fn hash_password(password: String) -> Result<String, AuthError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)

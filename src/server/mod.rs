@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod client_addr;
+pub mod commands;
 pub mod config;
 pub mod connections;
 pub mod device;

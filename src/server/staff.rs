@@ -89,16 +89,19 @@ impl SecondFactorSetup {
     /// The setup of a secret already made (a form sent it back).
     pub fn for_secret(name: &FanName, secret: String) -> Self {
         use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-        let label = utf8_percent_encode(&format!("tiket:{}", name.as_str()), NON_ALPHANUMERIC)
-            .to_string();
-        let url = format!("otpauth://totp/{label}?secret={secret}&issuer=tiket&algorithm=SHA1&digits=6&period=30");
-        let qr_svg = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-            .map(|code| {
-                code.render::<qrcode::render::svg::Color<'_>>()
-                    .min_dimensions(200, 200)
-                    .build()
-            })
-            .unwrap_or_default();
+        let label =
+            utf8_percent_encode(&format!("tiket:{}", name.as_str()), NON_ALPHANUMERIC).to_string();
+        let url = format!(
+            "otpauth://totp/{label}?secret={secret}&issuer=tiket&algorithm=SHA1&digits=6&period=30"
+        );
+        let qr_svg =
+            qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+                .map(|code| {
+                    code.render::<qrcode::render::svg::Color<'_>>()
+                        .min_dimensions(200, 200)
+                        .build()
+                })
+                .unwrap_or_default();
         SecondFactorSetup {
             secret,
             url,
@@ -215,13 +218,23 @@ mod tests {
     #[test]
     fn a_code_from_the_secret_matches_now_and_a_step_either_side_only() {
         let setup = SecondFactorSetup::new(&FanName::new("a-chan").unwrap());
-        assert!(setup.url.starts_with("otpauth://totp/tiket%3Aa%2Dchan?secret="));
+        assert!(setup
+            .url
+            .starts_with("otpauth://totp/tiket%3Aa%2Dchan?secret="));
         assert!(setup.qr_svg.contains("<svg"));
         let now = datetime!(2026-11-30 12:00:10 UTC);
         let code = current_code(&setup.secret, now).unwrap();
         assert!(code_matches(&setup.secret, &code, now));
-        assert!(code_matches(&setup.secret, &code, now + time::Duration::seconds(30)));
-        assert!(!code_matches(&setup.secret, &code, now + time::Duration::minutes(5)));
+        assert!(code_matches(
+            &setup.secret,
+            &code,
+            now + time::Duration::seconds(30)
+        ));
+        assert!(!code_matches(
+            &setup.secret,
+            &code,
+            now + time::Duration::minutes(5)
+        ));
         assert!(!code_matches(&setup.secret, "000000x", now));
     }
 
@@ -230,7 +243,10 @@ mod tests {
         let codes = new_recovery_codes();
         assert_eq!(codes.len(), RECOVERY_CODES);
         let code = &codes[0];
-        assert_eq!(recovery_hash(code), recovery_hash(&code.to_uppercase().replace('-', " ")));
+        assert_eq!(
+            recovery_hash(code),
+            recovery_hash(&code.to_uppercase().replace('-', " "))
+        );
         assert_ne!(recovery_hash(&codes[0]), recovery_hash(&codes[1]));
     }
 }

@@ -39,7 +39,10 @@ pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Account
             Record::RecoveryCodeUsed { name, code_hash } => {
                 accounts.staff_mut().use_recovery_code(name, code_hash);
             }
-            Record::Sold { .. } | Record::SecretMade { .. } | Record::FestivalEdited { .. } => {}
+            Record::Sold { .. }
+            | Record::SecretMade { .. }
+            | Record::FestivalEdited { .. }
+            | Record::FestivalImported { .. } => {}
         }
     }
     accounts.forget_expired(now);

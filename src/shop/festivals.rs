@@ -11,6 +11,7 @@ use crate::domain::{
     BuyLimits, Catalogue, FanName, Festival, FestivalEdit, FestivalListing, Inventory, Slug,
     StageId, Ticket, TicketCode, Yen,
 };
+pub(super) use crate::store::record::Replayed;
 use crate::store::{Record, Saved};
 use time::OffsetDateTime;
 
@@ -34,7 +35,16 @@ impl History {
                 .iter()
                 .filter_map(|record| match record {
                     Record::FestivalEdited { edit, by, at } => Some(HistoryEntry {
-                        edit: edit.clone(),
+                        edit: (**edit).clone(),
+                        by: by.clone(),
+                        at: *at,
+                    }),
+                    Record::FestivalImported {
+                        festival, by, at, ..
+                    } => Some(HistoryEntry {
+                        edit: FestivalEdit::Create {
+                            festival: (**festival).clone(),
+                        },
                         by: by.clone(),
                         at: *at,
                     }),
@@ -46,12 +56,8 @@ impl History {
 }
 
 /// The inventory and the keyed orders the saved records make.
-pub(super) fn restore(
-    saved: &Saved,
-    limits: BuyLimits,
-) -> Result<(Inventory, Vec<(crate::domain::OrderKey, Vec<Ticket>)>), String> {
-    let replayed = saved.inventory(limits)?;
-    Ok((replayed.inventory, replayed.keyed))
+pub(super) fn restore(saved: &Saved, limits: BuyLimits) -> Result<Replayed, String> {
+    saved.inventory(limits)
 }
 
 /// One stage's sales, for the dashboard.
@@ -127,7 +133,7 @@ impl Shop {
     ) -> Result<(), ShopError> {
         let at = self.now();
         let record = Record::FestivalEdited {
-            edit: edit.clone(),
+            edit: Box::new(edit.clone()),
             by: by.clone(),
             at,
         };
@@ -144,6 +150,80 @@ impl Shop {
         .await?;
         lock(&self.history).0.push(HistoryEntry { edit, by, at });
         Ok(())
+    }
+
+    /// Adds a festival read from the replaced system's files, with its
+    /// tickets, as a draft: its stages get ids no festival uses yet (the
+    /// tickets follow them), a ticket whose gate code another ticket has
+    /// gets a fresh one. Both are saved as one record, or nothing is. Answers
+    /// each stage's id in the files and in tiket.
+    pub async fn import_festival(
+        &self,
+        mut festival: Festival,
+        mut tickets: Vec<Ticket>,
+        by: Option<FanName>,
+    ) -> Result<Vec<(StageId, StageId)>, ShopError> {
+        let at = self.now();
+        festival.state = crate::domain::FestivalState::Draft;
+        let answer = self
+            .write(&self.inventory, |inventory| {
+                let first = inventory.catalogue().next_stage_id().0;
+                let renumbered: Vec<(StageId, StageId)> = festival
+                    .stages
+                    .iter()
+                    .zip(first..)
+                    .map(|(stage, id)| (stage.id, StageId(id)))
+                    .collect();
+                let new_id = |old: StageId| {
+                    renumbered
+                        .iter()
+                        .find(|(from, _)| *from == old)
+                        .map_or(old, |(_, to)| *to)
+                };
+                for stage in &mut festival.stages {
+                    stage.id = new_id(stage.id);
+                }
+                let mut rng = rand::rng();
+                for ticket in &mut tickets {
+                    ticket.stage = new_id(ticket.stage);
+                    if inventory.ticket_by_code(ticket.code).is_some() {
+                        ticket.code = inventory.fresh_code(&mut rng);
+                    }
+                }
+                let create = FestivalEdit::Create {
+                    festival: festival.clone(),
+                };
+                let before = inventory.edit(&create, crate::when::zone_exists)?;
+                let kept = match inventory.restore(&tickets) {
+                    Ok(kept) => kept,
+                    Err(error) => {
+                        inventory.put_back(before);
+                        return Err(ShopError::Import(error));
+                    }
+                };
+                publish_all(&self.stock, inventory);
+                let ids: Vec<crate::domain::TicketId> = kept.iter().map(|t| t.id).collect();
+                let record = Record::FestivalImported {
+                    festival: Box::new(festival.clone()),
+                    tickets: kept,
+                    by: by.clone(),
+                    at,
+                };
+                let stock = self.stock.clone();
+                let undo = move |inventory: &mut Inventory| {
+                    inventory.unsell(&ids);
+                    inventory.put_back(before);
+                    publish_all(&stock, inventory);
+                };
+                Ok(Change::saving(renumbered, record, undo))
+            })
+            .await?;
+        lock(&self.history).0.push(HistoryEntry {
+            edit: FestivalEdit::Create { festival },
+            by,
+            at,
+        });
+        Ok(answer)
     }
 
     /// The edits made to a festival, newest first.

@@ -81,6 +81,10 @@ pub enum ShopError {
     /// The staff rules said no; nothing changed.
     #[error(transparent)]
     Staff(#[from] StaffError),
+    /// Imported tickets that do not fit the shop (a ticket it already has,
+    /// or more tickets than a stage's stock); nothing changed.
+    #[error("the imported tickets do not fit: {0}")]
+    Import(crate::domain::RestoreError),
     /// The order key already named a different order.
     #[error("this idempotency key was already used for another order ({quantity} × stage {stage}); use a new key for a new order")]
     KeyReused { stage: StageId, quantity: u32 },
@@ -168,7 +172,8 @@ impl Shop {
             path: folder.clone(),
             message,
         };
-        let (inventory, keyed) = festivals::restore(&saved, options.limits).map_err(inconsistent)?;
+        let festivals::Replayed { inventory, keyed } =
+            festivals::restore(&saved, options.limits).map_err(inconsistent)?;
         let accounts = accounts::restore(&saved.records, options.clock.now())
             .map_err(|e| inconsistent(e.to_string()))?;
         let keyed_orders = KeyedOrders::restore(keyed).map_err(inconsistent)?;

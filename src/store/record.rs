@@ -4,8 +4,8 @@
 //! saved before it is acknowledged.
 
 use crate::domain::{
-    Account, BuyLimits, FanName, Inventory, Festival, FestivalEdit, OrderKey, Role, SecondFactor, Session, Ticket,
-    TokenHash,
+    Account, BuyLimits, FanName, Festival, FestivalEdit, Inventory, OrderKey, Role, SecondFactor,
+    Session, Ticket, TokenHash,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -35,7 +35,18 @@ pub enum Record {
     /// An organiser changed the catalogue (`by` is `None` for the server
     /// machine's own commands, such as `tiket import`).
     FestivalEdited {
-        edit: FestivalEdit,
+        edit: Box<FestivalEdit>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<FanName>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// A festival and its tickets brought in from the replaced system's
+    /// files (`tiket import` into a running shop's folder, or the console's
+    /// upload): both or neither.
+    FestivalImported {
+        festival: Box<Festival>,
+        tickets: Vec<Ticket>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<FanName>,
         #[serde(with = "time::serde::rfc3339")]
@@ -110,6 +121,7 @@ impl Saved {
             | Record::Registered { .. }
             | Record::SecretMade { .. }
             | Record::FestivalEdited { .. }
+            | Record::FestivalImported { .. }
             | Record::RoleGranted { .. }
             | Record::RoleRevoked { .. }
             | Record::SecondFactorSet { .. }
@@ -139,6 +151,17 @@ impl Saved {
                         .edit(edit, |_| true)
                         .map_err(|e| format!("a saved festival edit no longer applies: {e}"))?;
                 }
+                Record::FestivalImported {
+                    festival, tickets, ..
+                } => {
+                    let create = FestivalEdit::Create {
+                        festival: (**festival).clone(),
+                    };
+                    inventory
+                        .edit(&create, |_| true)
+                        .map_err(|e| format!("a saved import no longer applies: {e}"))?;
+                    inventory.restore(tickets).map_err(|e| e.to_string())?;
+                }
                 _ => {}
             }
         }
@@ -148,7 +171,9 @@ impl Saved {
     /// Every ticket sold, in the order the records were saved.
     pub fn tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.records.iter().flat_map(|record| match record {
-            Record::Sold { tickets, .. } => tickets.as_slice(),
+            Record::Sold { tickets, .. } | Record::FestivalImported { tickets, .. } => {
+                tickets.as_slice()
+            }
             _ => &[],
         })
     }
