@@ -6,13 +6,11 @@ use crate::i18n::td_string;
 use crate::language::use_locale;
 use leptos::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 220.0;
-/// Room for the axis labels: left, right, top, bottom.
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
-const BOTTOM: f64 = 28.0;
+/// The plot's size in the SVG's own units; the page stretches it to the
+/// box's width and a fixed height, so bars fill any screen while the labels,
+/// written in HTML around it, keep their size.
+const WIDTH: f64 = 600.0;
+const HEIGHT: f64 = 200.0;
 
 /// The smallest of 1, 2, 5, 10, 20, 50, … at or above `n`: the axis's top.
 fn nice_ceiling(n: u32) -> u32 {
@@ -39,8 +37,6 @@ pub fn SalesChart(
     #[prop(into)] to: Signal<String>,
 ) -> impl IntoView {
     let l = use_locale();
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
     let top =
         Memo::new(move |_| nice_ceiling(per_minute.with(|m| m.iter().copied().max().unwrap_or(0))));
     let total = move || per_minute.with(|m| m.iter().map(|&n| u64::from(n)).sum::<u64>());
@@ -56,50 +52,46 @@ pub fn SalesChart(
     };
     let bars = move || {
         let counts = per_minute.get();
-        let slots = counts.len().max(1) as f64;
-        let slot = plot_w / slots;
+        let slot = WIDTH / counts.len().max(1) as f64;
         let top = f64::from(top.get());
         counts
             .into_iter()
             .enumerate()
             .filter(|(_, count)| *count > 0)
             .map(|(at, count)| {
-                let h = (f64::from(count) / top * plot_h).max(1.5);
-                let x = LEFT + at as f64 * slot + slot * 0.12;
-                let y = TOP + plot_h - h;
+                let h = (f64::from(count) / top * HEIGHT).max(2.0);
+                let x = at as f64 * slot + slot * 0.12;
                 view! {
-                    <rect x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{:.1}", slot * 0.76) height=format!("{h:.1}") rx="1.5" class="fill-glow-400">
+                    <rect x=format!("{x:.1}") y=format!("{:.1}", HEIGHT - h) width=format!("{:.1}", slot * 0.76) height=format!("{h:.1}") class="fill-glow-400">
                         <title>{count}</title>
                     </rect>
                 }
             })
             .collect_view()
     };
-    let grid = move || {
-        let top = top.get();
-        [0, top / 2, top]
-            .into_iter()
-            .enumerate()
-            .filter(|(at, value)| *at != 1 || (*value > 0 && top % 2 == 0))
-            .map(|(_, value)| {
-                let y = TOP + plot_h - f64::from(value) / f64::from(top) * plot_h;
-                view! {
-                    <line x1=LEFT x2=WIDTH - RIGHT y1=format!("{y:.1}") y2=format!("{y:.1}") class="stroke-white/15" stroke-width="1"/>
-                    <text x=LEFT - 6.0 y=format!("{:.1}", y + 4.0) text-anchor="end" class="fill-slate-400 text-[12px]">{value}</text>
-                }
-            })
-            .collect_view()
+    let line = |y: f64, class: &'static str| {
+        view! {
+            <line x1="0" x2=WIDTH y1=y y2=y class=class stroke-width="1" vector-effect="non-scaling-stroke"/>
+        }
     };
     view! {
-        <figure class="mt-3">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="h-auto w-full" role="img" aria-label=label data-chart-total=move || total().to_string()>
-                {grid}
+        <figure class="mt-3 grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-400">
+            <div class="flex h-40 flex-col justify-between text-right tabular-nums sm:h-56" aria-hidden="true">
+                <span class="-mt-2">{move || top.get()}</span>
+                <span class="-mb-2">"0"</span>
+            </div>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="h-40 w-full sm:h-56" role="img" aria-label=label data-chart-total=move || total().to_string()>
+                {line(0.5, "stroke-white/15")}
+                {line(HEIGHT / 2.0, "stroke-white/10")}
                 {bars}
-                <line x1=LEFT x2=WIDTH - RIGHT y1=TOP + plot_h y2=TOP + plot_h class="stroke-slate-400" stroke-width="1"/>
-                <text x=LEFT y=HEIGHT - 8.0 text-anchor="start" class="fill-slate-400 text-[12px]">{move || from.get()}</text>
-                <text x=LEFT + plot_w / 2.0 y=HEIGHT - 8.0 text-anchor="middle" class="fill-slate-400 text-[12px]">{td_string!(l, console.chart_axis).to_string()}</text>
-                <text x=WIDTH - RIGHT y=HEIGHT - 8.0 text-anchor="end" class="fill-slate-400 text-[12px]">{move || to.get()}</text>
+                {line(HEIGHT - 0.5, "stroke-slate-400")}
             </svg>
+            <span></span>
+            <figcaption class="mt-1 flex justify-between tabular-nums" aria-hidden="true">
+                <span>{move || from.get()}</span>
+                <span>{td_string!(l, console.chart_axis).to_string()}</span>
+                <span>{move || to.get()}</span>
+            </figcaption>
         </figure>
     }
 }

@@ -118,7 +118,11 @@ mod tests {
         );
         assert_eq!(Slug::from_name("ホロライブ").as_str(), "festival");
         assert_eq!(Slug::from_name(&"ab ".repeat(30)).as_str().len(), 40);
-        assert_eq!(Slug::from_name(&"abc ".repeat(30)).as_str().len(), 39, "no hyphen at the end");
+        assert_eq!(
+            Slug::from_name(&"abc ".repeat(30)).as_str().len(),
+            39,
+            "no hyphen at the end"
+        );
         let too_long = "a".repeat(Slug::MAX_CHARS + 1);
         for bad in [
             "", "-a", "a-", "a--b", "Hololive", "a b", "ホロ", "a/b", &too_long,

@@ -120,27 +120,27 @@ fn Live(sales: SalesBoard) -> impl IntoView {
         <section class="mt-6" aria-labelledby="per-stage-title">
             <h2 id="per-stage-title" class="text-lg font-bold">{td_string!(l, console.per_stage).to_string()}</h2>
             <div class="mt-2 overflow-x-auto rounded-2xl border border-white/10">
-                <table class="w-full min-w-[30rem] text-left text-sm">
+                <table class="w-full text-left text-sm">
                     <thead class="bg-white/5 text-slate-300">
                         <tr>
-                            <th scope="col" class="px-3 py-2">{td_string!(l, console.stage).to_string()}</th>
-                            <th scope="col" class="px-3 py-2 text-right">{td_string!(l, console.sold).to_string()}</th>
-                            <th scope="col" class="px-3 py-2 text-right">{td_string!(l, console.left).to_string()}</th>
-                            <th scope="col" class="px-3 py-2 text-right">{td_string!(l, console.capacity).to_string()}</th>
-                            <th scope="col" class="px-3 py-2 text-right">{td_string!(l, console.revenue).to_string()}</th>
+                            <th scope="col" class="px-2 py-2 sm:px-3">{td_string!(l, console.stage).to_string()}</th>
+                            <th scope="col" class="px-2 py-2 sm:px-3 text-right">{td_string!(l, console.sold).to_string()}</th>
+                            <th scope="col" class="px-2 py-2 sm:px-3 text-right">{td_string!(l, console.left).to_string()}</th>
+                            <th scope="col" class="hidden px-2 py-2 sm:px-3 text-right sm:table-cell">{td_string!(l, console.capacity).to_string()}</th>
+                            <th scope="col" class="px-2 py-2 sm:px-3 text-right">{td_string!(l, console.revenue).to_string()}</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-white/10 tabular-nums">
                         {move || sales.with(|s| s.stages.clone()).into_iter().map(|stage| view! {
                             <tr data-stage=stage.id>
-                                <th scope="row" class="px-3 py-2 font-semibold">
+                                <th scope="row" class="px-2 py-2 sm:px-3 font-semibold">
                                     {stage.name}
                                     {stage.closed.then(|| view! { <span class="ml-2 text-xs font-bold text-rose-200">{td_string!(l, console.closed).to_string()}</span> })}
                                 </th>
-                                <td class="px-3 py-2 text-right" data-sold="">{stage.sold}</td>
-                                <td class="px-3 py-2 text-right">{stage.left}</td>
-                                <td class="px-3 py-2 text-right">{stage.capacity}</td>
-                                <td class="px-3 py-2 text-right">{stage.revenue}</td>
+                                <td class="px-2 py-2 sm:px-3 text-right" data-sold="">{stage.sold}</td>
+                                <td class="px-2 py-2 sm:px-3 text-right">{stage.left}</td>
+                                <td class="hidden px-2 py-2 sm:px-3 text-right sm:table-cell">{stage.capacity}</td>
+                                <td class="px-2 py-2 sm:px-3 text-right">{stage.revenue}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -158,7 +158,7 @@ fn Live(sales: SalesBoard) -> impl IntoView {
                         <ul class="mt-2 divide-y divide-white/10 rounded-2xl border border-white/10 text-sm" role="list" data-latest="">
                             {latest.into_iter().map(|ticket| view! {
                                 <li class="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 px-3 py-2">
-                                    <span class="font-mono text-glow-200">{ticket.code.clone()}</span>
+                                    <span class="font-mono text-glow-300">{ticket.code.clone()}</span>
                                     <span class="text-slate-200">{ticket.stage.clone()}</span>
                                     <A href=routes::console_orders(&ticket.fan) attr:class="font-semibold text-glow-300 hover:underline">{ticket.fan.clone()}</A>
                                     <span class="tabular-nums text-slate-300">{ticket.price.clone()}</span>

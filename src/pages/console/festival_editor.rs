@@ -163,7 +163,7 @@ fn Editor(editor: EditorData, actions: Actions) -> impl IntoView {
             <h1 class="font-display min-w-0 break-words text-2xl font-black sm:text-3xl">{title}</h1>
             {festival.as_ref().map(|f| view! { <StateBadge state=f.state.clone()/> })}
             {festival.as_ref().filter(|f| f.is_default).map(|_| view! {
-                <span class="rounded-full bg-glow-400/20 px-2 py-0.5 text-xs font-bold text-glow-200">{td_string!(l, console.default_festival).to_string()}</span>
+                <span class="rounded-full bg-glow-400/20 px-2 py-0.5 text-xs font-bold text-glow-300">{td_string!(l, console.default_festival).to_string()}</span>
             })}
             {festival.as_ref().map(|f| view! {
                 <A href=routes::console_dashboard(&f.slug) attr:class="ml-auto text-sm font-semibold text-glow-300 hover:underline">{td_string!(l, console.dashboard).to_string()}</A>

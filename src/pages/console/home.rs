@@ -50,7 +50,7 @@ fn Festivals(home: FestivalList) -> impl IntoView {
                                 <A href=editor.clone() attr:class=format!("text-lg {link}")>{festival.name.clone()}</A>
                                 <StateBadge state=festival.state.clone()/>
                                 {festival.is_default.then(|| view! {
-                                    <span class="rounded-full bg-glow-400/20 px-2 py-0.5 text-xs font-bold text-glow-200">{td_string!(l, console.default_festival).to_string()}</span>
+                                    <span class="rounded-full bg-glow-400/20 px-2 py-0.5 text-xs font-bold text-glow-300">{td_string!(l, console.default_festival).to_string()}</span>
                                 })}
                             </div>
                             <p class="mt-1 text-sm text-slate-400">

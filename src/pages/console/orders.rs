@@ -79,7 +79,7 @@ fn Found(orders: Orders) -> impl IntoView {
                                 <tbody>
                                     {order.into_iter().map(|ticket| view! {
                                         <tr data-code=ticket.code.clone()>
-                                            <td class="py-1 pr-3 font-mono text-glow-200">{ticket.code.clone()}</td>
+                                            <td class="py-1 pr-3 font-mono text-glow-300">{ticket.code.clone()}</td>
                                             <td class="py-1 pr-3">{ticket.stage}</td>
                                             <td class="py-1 text-right tabular-nums">{ticket.price}</td>
                                         </tr>

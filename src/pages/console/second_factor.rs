@@ -105,7 +105,7 @@ fn Steps(
                     ></div>
                     <div class="min-w-0 w-full">
                         <p class="text-sm font-semibold text-slate-200">{td_string!(l, console.secret_label).to_string()}</p>
-                        <p class="mt-1 break-all rounded-lg bg-night-900 px-3 py-2 font-mono text-sm tracking-wider text-glow-200" data-secret=secret.clone()>{secret.clone()}</p>
+                        <p class="mt-1 break-all rounded-lg bg-night-900 px-3 py-2 font-mono text-sm tracking-wider text-glow-300" data-secret=secret.clone()>{secret.clone()}</p>
                         <p class="mt-2 text-xs text-slate-400">{td_string!(l, console.secret_hint).to_string()}</p>
                     </div>
                 </div>

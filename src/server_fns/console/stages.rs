@@ -229,18 +229,21 @@ pub async fn save_stage(
                 ))
             })
     };
-    let day = small(
-        Field::Day,
-        td_string!(l, console.stage_day).to_string(),
-        &day,
-    )?;
+    let day_label = td_string!(l, console.stage_day).to_string();
+    let day = u8::try_from(small(Field::Day, day_label.clone(), &day)?).map_err(|_| {
+        refuse(super::bad_field(
+            Field::Day,
+            day_label,
+            td_string!(l, console.expect_whole_number).to_string(),
+        ))
+    })?;
     let stage = Stage {
         id: match id.parse::<u32>() {
             Ok(id) => StageId(id),
             Err(_) => catalogue.next_stage_id(),
         },
         name: name.trim().to_owned(),
-        day: u8::try_from(day).unwrap_or(u8::MAX),
+        day,
         doors_open: moment(
             Field::DoorsOpen,
             td_string!(l, console.stage_doors_open).to_string(),
