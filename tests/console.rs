@@ -484,6 +484,16 @@ fn stage_fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     fields
 }
 
+/// A plain post with bad input: the function, its fields, the form page it
+/// comes back to, the field the refusal is about, and a value it must keep.
+type BadPost = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
 #[test]
 fn the_editors_plain_posts_with_bad_input_answer_at_the_field_and_write_nothing() {
     run(async {
@@ -491,7 +501,7 @@ fn the_editors_plain_posts_with_bad_input_answer_at_the_field_and_write_nothing(
         let (organiser, _) = organiser(site).await;
         let cookie = organiser.cookie.clone().unwrap();
         let slug = Slug::new(FESTIVAL).unwrap();
-        let cases: Vec<(&str, Vec<(&str, &str)>, &str, &str, &str)> = vec![
+        let cases: Vec<BadPost> = vec![
             (
                 "save_stage",
                 stage_fields(&[("price", "a lot")]),

@@ -96,7 +96,7 @@ fn Live(sales: SalesBoard) -> impl IntoView {
         <p class="mt-1 text-sm text-slate-400" aria-live="polite">
             {move || td_string!(l, console.as_of, time = sales.with(|s| s.as_of.clone())).to_string()}
         </p>
-        <div class="mt-4 grid grid-cols-1 gap-3 sm:grid-cols-3">
+        <div class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3">
             <div class=card>
                 <p class="text-sm text-slate-400">{td_string!(l, console.sold).to_string()}</p>
                 <p class="mt-1 text-3xl font-black tabular-nums" data-total-sold="">{move || sales.with(|s| s.sold)}</p>
@@ -106,7 +106,7 @@ fn Live(sales: SalesBoard) -> impl IntoView {
                 <p class="text-sm text-slate-400">{td_string!(l, console.left).to_string()}</p>
                 <p class="mt-1 text-3xl font-black tabular-nums">{move || sales.with(|s| s.capacity.saturating_sub(s.sold))}</p>
             </div>
-            <div class=card>
+            <div class=format!("col-span-2 sm:col-span-1 {card}")>
                 <p class="text-sm text-slate-400">{td_string!(l, console.revenue).to_string()}</p>
                 <p class="mt-1 text-3xl font-black tabular-nums" data-total-revenue="">{move || sales.with(|s| s.revenue.clone())}</p>
             </div>

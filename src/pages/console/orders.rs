@@ -68,19 +68,19 @@ fn Found(orders: Orders) -> impl IntoView {
                             <span class="font-mono text-xs text-slate-400">{td_string!(l, console.bought_at, time = first.bought_at.clone()).to_string()}</span>
                         </div>
                         <div class="mt-2 overflow-x-auto">
-                            <table class="w-full min-w-[20rem] text-left text-sm">
+                            <table class="w-full text-left text-sm">
                                 <thead class="text-slate-400">
                                     <tr>
-                                        <th scope="col" class="py-1 pr-3 font-medium">{td_string!(l, console.code).to_string()}</th>
-                                        <th scope="col" class="py-1 pr-3 font-medium">{td_string!(l, console.stage).to_string()}</th>
+                                        <th scope="col" class="py-1 pr-2 sm:pr-3 font-medium">{td_string!(l, console.code).to_string()}</th>
+                                        <th scope="col" class="py-1 pr-2 sm:pr-3 font-medium">{td_string!(l, console.stage).to_string()}</th>
                                         <th scope="col" class="py-1 text-right font-medium">{td_string!(l, console.price_paid).to_string()}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {order.into_iter().map(|ticket| view! {
                                         <tr data-code=ticket.code.clone()>
-                                            <td class="py-1 pr-3 font-mono text-glow-300">{ticket.code.clone()}</td>
-                                            <td class="py-1 pr-3">{ticket.stage}</td>
+                                            <td class="py-1 pr-2 sm:pr-3 font-mono text-glow-300">{ticket.code.clone()}</td>
+                                            <td class="py-1 pr-2 sm:pr-3">{ticket.stage}</td>
                                             <td class="py-1 text-right tabular-nums">{ticket.price}</td>
                                         </tr>
                                     }).collect_view()}

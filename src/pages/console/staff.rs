@@ -61,18 +61,22 @@ fn Staff(
         <h1 class="font-display mt-6 text-2xl font-black sm:text-3xl">{td_string!(l, console.staff).to_string()}</h1>
         <FormProblem problem/>
         <div class="mt-4 overflow-x-auto rounded-2xl border border-white/10">
-            <table class="w-full min-w-[20rem] text-left text-sm">
+            <table class="w-full text-left text-sm">
                 <thead class="bg-white/5 text-slate-300">
                     <tr>
                         <th scope="col" class="px-3 py-2">{td_string!(l, console.staff_name).to_string()}</th>
                         <th scope="col" class="px-3 py-2">{td_string!(l, console.roles).to_string()}</th>
-                        <th scope="col" class="px-3 py-2">{td_string!(l, console.second_factor).to_string()}</th>
+                        <th scope="col" class="hidden px-3 py-2 sm:table-cell">{td_string!(l, console.second_factor).to_string()}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-white/10">
                     {list.members.into_iter().map(|member| {
                         let you = member.name == list.you;
                         let row_name = member.name.clone();
+                        let factor = match member.second_factor_set {
+                            true => td_string!(l, console.factor_on).to_string(),
+                            false => td_string!(l, console.factor_off).to_string(),
+                        };
                         let role_forms = {
                             let name = member.name.clone();
                             member.roles.clone().into_iter().map(move |role| {
@@ -92,18 +96,17 @@ fn Staff(
                         };
                         view! {
                             <tr data-member=row_name>
-                                <th scope="row" class="px-3 py-2 font-semibold">
+                                <th scope="row" class="px-3 py-2 align-top font-semibold">
                                     {member.name.clone()}
                                     {you.then(|| view! { <span class="ml-1 text-xs font-normal text-slate-400">{td_string!(l, console.you).to_string()}</span> })}
+                                    <span class="block text-xs font-normal text-slate-400 sm:hidden">{format!("{}: {factor}", td_string!(l, console.second_factor))}</span>
                                 </th>
                                 <td class="px-3 py-2">
                                     <div class="flex flex-wrap gap-2">
                                         {role_forms}
                                     </div>
                                 </td>
-                                <td class="px-3 py-2">
-                                    {if member.second_factor_set { td_string!(l, console.factor_on).to_string() } else { td_string!(l, console.factor_off).to_string() }}
-                                </td>
+                                <td class="hidden px-3 py-2 sm:table-cell">{factor.clone()}</td>
                             </tr>
                         }
                     }).collect_view()}
