@@ -8,15 +8,17 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots clean
+.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots bench-export clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
 	@scripts/setup.sh
 
-## Release build: the server binary and the site (wasm, JS, CSS) in target/site.
+## Release build: the server binary and the site (wasm, JS, CSS) in target/site. `--split`: lazy
+## routes (My tickets, sign-in, sign-up, the organisers' console) become wasm chunks of their own,
+## loaded when first visited, so a fan's first page does not carry them.
 build: setup
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 ## Build and serve tiket at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR, TIKET_DATA_DIR override).
 run: build
@@ -42,10 +44,13 @@ test-e2e:
 watch: setup
 	cargo leptos watch
 
-## Size of the release wasm bundle: raw, gzip -9, and the brotli file the server sends.
+## Size of the release wasm: the first download (tiket.wasm) and each lazily loaded chunk, raw,
+## gzip -9, and the brotli file the server sends.
 wasm-size:
-	@wasm=$(SITE_ROOT)/pkg/tiket.wasm; \
-	echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) gzipped (gzip -9), $$(stat -c %s "$$wasm.br" 2>/dev/null || echo '?') as served (brotli)"
+	@for wasm in $(SITE_ROOT)/pkg/tiket.wasm $(SITE_ROOT)/pkg/chunk_*.wasm $(SITE_ROOT)/pkg/split_*.wasm; do \
+	  [ -f "$$wasm" ] || continue; \
+	  echo "$$wasm: $$(stat -c %s "$$wasm") bytes raw, $$(gzip -9 -c "$$wasm" | wc -c) gzipped (gzip -9), $$(stat -c %s "$$wasm.br" 2>/dev/null || echo '?') as served (brotli)"; \
+	done
 
 ## Time to interactive of / in Chromium, cold, at full speed and with the CPU slowed 4× (not a test).
 measure-tti: build
@@ -69,6 +74,11 @@ bench-rush:
 ## older binary in the same run), and recovery time at start-up for 10k/100k/1M tickets (not a test).
 bench-snapshots:
 	cargo bench --features ssr --bench snapshots
+
+## Benchmark: a 1,000,000-ticket festival exported as CSV by the release server: time, rows/s, and
+## the server's memory before and at its peak during the export (not a test).
+bench-export:
+	cargo bench --features ssr --bench export
 
 clean:
 	cargo clean

@@ -45,7 +45,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tiket::domain::{Account, FanName, Festival, SalePhase, Session};
+use tiket::domain::{Account, FanName, Festival, Role, SalePhase, Session};
 use tiket::server::auth::token_hash;
 use tiket::store::{JsonStore, Record, Saved, Store};
 use time::OffsetDateTime;
@@ -67,6 +67,14 @@ const CONNECTING_AT_ONCE: usize = 256;
 const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 /// The hidden first argument that makes this binary the baseline server.
 const BASELINE_ARG: &str = "--rush-baseline-server";
+/// The organiser whose dashboard is read during the buys (second factor passed).
+const ORGANISER: &str = "bench-organiser";
+const ORGANISER_TOKEN: &str = "bench-organiser-session-token-4f2a9c7e1b3d5a6c8e0f";
+/// The organisers' sales dashboard of the festival on sale.
+const DASHBOARD: &str = "/api/organiser/festivals/hololive-5th-fes/sales";
+/// Connections reading the dashboard during the buys (a few open consoles
+/// refreshing as fast as they can: far more than the console's own refresh).
+const DASHBOARD_CONNECTIONS: usize = 4;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -160,6 +168,42 @@ fn main() {
             };
             rows.push(sustained(&name, &tiket, connections, load, seconds).await);
         }
+        // The organisers' dashboard: alone (its CPU per answer), then read
+        // by a few consoles while fans buy (its latency, and what it costs
+        // the buys).
+        let dashboard = || Load::Dashboard;
+        rows.push(
+            sustained(
+                "dashboard: GET …/sales",
+                &tiket,
+                DASHBOARD_CONNECTIONS,
+                dashboard(),
+                seconds,
+            )
+            .await,
+        );
+        let buys = Load::Buy {
+            fans: fans.clone(),
+            next: Arc::new(AtomicUsize::new(0)),
+        };
+        let (buying, reading) = tokio::join!(
+            sustained(
+                "buy: 64 conns, dashboard read",
+                &tiket,
+                BUY_CONNECTIONS[0],
+                buys,
+                seconds
+            ),
+            sustained(
+                "dashboard: during the buys",
+                &tiket,
+                DASHBOARD_CONNECTIONS,
+                dashboard(),
+                seconds
+            ),
+        );
+        rows.push(buying);
+        rows.push(reading);
         let sustained_rss = tiket.peak_rss_mb();
         tiket.stop();
         let rush = rush(&rush_dir, &fans).await;
@@ -214,9 +258,34 @@ fn prepare(folder: &Path, festival: Festival, fans: &[Fan], now: OffsetDateTime)
         "the sale must be open now"
     );
     let password_hash = one_password_hash();
-    let records = fans
-        .iter()
-        .flat_map(|fan| {
+    let organiser = FanName::new(ORGANISER).expect("a valid name");
+    let organiser_records = [
+        Record::Registered {
+            account: Account {
+                name: organiser.clone(),
+                password_hash: password_hash.clone(),
+                registered_at: now,
+            },
+        },
+        Record::RoleGranted {
+            name: organiser.clone(),
+            role: Role::Organiser,
+            by: None,
+            at: now,
+        },
+        Record::SignedIn {
+            session: Session {
+                token_hash: token_hash(ORGANISER_TOKEN),
+                fan: organiser,
+                created_at: now,
+                expires_at: now + time::Duration::days(365),
+                second_factor: true,
+            },
+        },
+    ];
+    let records = organiser_records
+        .into_iter()
+        .chain(fans.iter().flat_map(|fan| {
             [
                 Record::Registered {
                     account: Account {
@@ -235,7 +304,7 @@ fn prepare(folder: &Path, festival: Festival, fans: &[Fan], now: OffsetDateTime)
                     },
                 },
             ]
-        })
+        }))
         .collect();
     JsonStore::open(folder)
         .expect("a data folder")
@@ -498,6 +567,8 @@ fn buy(addr: SocketAddr, fan: &Fan, stage: usize, quantity: usize) -> Request<Fu
 enum Load {
     /// The same GET, answered 200.
     Get { path: &'static str },
+    /// The organisers' sales dashboard, as the organiser, answered 200.
+    Dashboard,
     /// Buys answered 201: fans take turns, each buying 1 or 2 tickets for
     /// one of the 4 stages.
     Buy {
@@ -510,6 +581,14 @@ impl Load {
     fn request(&self, addr: SocketAddr) -> (Request<Full<Bytes>>, StatusCode) {
         match self {
             Load::Get { path } => (get(addr, path), StatusCode::OK),
+            Load::Dashboard => {
+                let mut request = get(addr, DASHBOARD);
+                let bearer = format!("Bearer {ORGANISER_TOKEN}");
+                request
+                    .headers_mut()
+                    .insert(AUTHORIZATION, bearer.parse().expect("a header value"));
+                (request, StatusCode::OK)
+            }
             Load::Buy { fans, next } => {
                 let turn = next.fetch_add(1, Ordering::Relaxed);
                 let fan = &fans[turn % fans.len()];
@@ -943,6 +1022,24 @@ fn summary(
             w,
             "  buys ({connections:>3} conns) / GET /api/stages {ratio:>6.2}x   goal >= 0.5x    {}",
             verdict(ratio >= 0.5)
+        );
+    }
+    let row = |name: &str| rows.iter().find(|row| row.name == name);
+    if let (Some(alone), Some(buying), Some(reading)) = (
+        row("dashboard: GET …/sales"),
+        row("buy: 64 conns, dashboard read"),
+        row("dashboard: during the buys"),
+    ) {
+        let buys_alone = rate("buy: durable, 64 conns");
+        let _ = writeln!(
+            w,
+            "  dashboard: {:.0} µs of server CPU per answer alone; during 64-connection buys p50 {:.2} ms, p99 {:.2} ms at {:.0} req/s;\n\
+             \x20            buys/s while {DASHBOARD_CONNECTIONS} connections read it back to back: {:.2}x of buys/s without",
+            alone.cpu_us(),
+            reading.ms(0.5),
+            reading.ms(0.99),
+            reading.per_second(),
+            buying.per_second() / buys_alone,
         );
     }
     let p99 = rush.row.ms(0.99);

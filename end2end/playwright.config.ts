@@ -39,7 +39,7 @@ export default defineConfig({
   webServer: {
     command:
       'set -e; "$TIKET_E2E_BIN" import --stages end2end/fixtures/stages.json --tickets end2end/fixtures/tickets.csv ' +
-      '--festival-name "hololive 5th fes. Capture the Moment" --venue "Makuhari Messe, Chiba" >/dev/null; ' +
+      '--festival-name "hololive 5th fes. Capture the Moment" --slug hololive-5th-fes --venue "Makuhari Messe, Chiba" >/dev/null; ' +
       'printf "%s\\n" "$TIKET_E2E_ORGANISER_PASSWORD" | "$TIKET_E2E_BIN" staff add "$TIKET_E2E_ORGANISER" --role organiser --password-stdin >/dev/null; ' +
       'exec "$TIKET_E2E_BIN" serve',
     cwd: "..",

@@ -12,15 +12,15 @@ use crate::pages::console::{
     stage_form::StageFormPage,
 };
 use crate::pages::{
-    my_tickets::MyTicketsPage, not_found::NotFoundPage, sign_in::SignInPage, sign_up::SignUpPage,
-    stage::StagePage, stage_list::StageListPage,
+    home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
+    sign_up::SignUpRoute, stage::StagePage, stage_list::FestivalPage,
 };
 use crate::server_fns::account::{SignIn, SignOut, SignUp};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The document around the app: head, scripts and body, in the request's
@@ -102,11 +102,12 @@ fn Site() -> impl IntoView {
                         view! { <ErrorNotice title=td_string!(l, site.page_error).to_string() message=message()/> }
                     }>
                         <Routes fallback=NotFoundPage>
-                            <Route path=path!("") view=StageListPage ssr=SsrMode::Async/>
-                            <Route path=path!("stages/:id") view=StagePage ssr=SsrMode::Async/>
-                            <Route path=path!("my-tickets") view=MyTicketsPage ssr=SsrMode::Async/>
-                            <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
-                            <Route path=path!("sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                            <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                            <Route path=path!("f/:slug") view=FestivalPage ssr=SsrMode::Async/>
+                            <Route path=path!("f/:slug/stages/:id") view=StagePage ssr=SsrMode::Async/>
+                            <Route path=path!("my-tickets") view={Lazy::<MyTicketsRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("staff/second-factor") view=SecondFactorPageView ssr=SsrMode::Async/>
                             <Route path=path!("console") view=ConsoleHomePage ssr=SsrMode::Async/>
                             <Route path=path!("console/festivals/new") view=FestivalEditorPage ssr=SsrMode::Async/>

@@ -56,5 +56,7 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`: a lazy route (a chunk of its own with `--split`) is
+    // loaded before the page it is on hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

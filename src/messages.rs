@@ -11,7 +11,7 @@
 
 use crate::domain::{
     EditError, FanNameError, NameError, PasswordError, Role, SessionError, StaffError, StageError,
-    StageId,
+    StageId, TimeZoneName,
 };
 use crate::i18n::td_string;
 use crate::when;
@@ -23,11 +23,12 @@ pub use crate::i18n::Locale as Lang;
 
 /// How a sentence names a stage: by number, as the JSON API's clients know
 /// stages (`stage 1`, and exact times such as `2026-11-01 12:00 +09:00`), or
-/// by the name a fan sees on the page (`Stage 3`, times in JST).
+/// by the name a fan sees on the page (`Stage 3`, times in its festival's
+/// zone, named: `12:00 JST`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StageRef {
     Number(StageId),
-    Named(String),
+    Named(String, TimeZoneName),
 }
 
 /// Everything tiket refuses, and why.
@@ -107,6 +108,8 @@ pub enum Message {
     NoSuchStage {
         typed: String,
     },
+    /// A festival page for a festival there is not (or a draft).
+    NoSuchFestival,
     NotOnTheProgramme {
         stage: StageId,
     },
@@ -190,17 +193,21 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
     let count = |value: u64, _: Lang| value.to_string();
     let stage_words = |stage: &StageRef| match stage {
         StageRef::Number(id) => td_string!(l, errors.stage_number, id = id.0).to_string(),
-        StageRef::Named(name) => name.clone(),
+        StageRef::Named(name, _) => name.clone(),
     };
     // API clients read stage numbers and exact times; fans read the stage's
-    // name and times in JST, in whole sentences.
+    // name and times in its festival's zone, in whole sentences.
     let moment = |stage: &StageRef, at: OffsetDateTime| match stage {
         StageRef::Number(_) => td_string!(l, errors.at_exact, moment = when::exact(at)).to_string(),
-        StageRef::Named(_) => {
-            td_string!(l, errors.at_jst, moment = when::short_date_time(at, l)).to_string()
-        }
+        StageRef::Named(_, zone) => td_string!(
+            l,
+            errors.at_zone,
+            moment = when::short_date_time(when::localized(at, zone), l),
+            zone = when::zone_abbreviation(zone, at)
+        )
+        .to_string(),
     };
-    let named = |stage: &StageRef| matches!(stage, StageRef::Named(_));
+    let named = |stage: &StageRef| matches!(stage, StageRef::Named(..));
     match message {
         UnknownStage { stage } => {
             td_string!(l, errors.unknown_stage, stage = stage_words(stage)).to_string()
@@ -391,6 +398,7 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
         )
         .to_string(),
         CannotCheckPassword => td_string!(l, errors.cannot_check_password).to_string(),
+        NoSuchFestival => td_string!(l, errors.no_such_festival).to_string(),
         NoSuchStage { typed } => {
             td_string!(l, errors.no_such_stage, typed = format!("{typed:?}")).to_string()
         }
@@ -612,7 +620,7 @@ mod tests {
 
     #[test]
     fn fans_read_the_stage_by_name_and_times_in_jst() {
-        let stage = || StageRef::Named("Stage 3".into());
+        let stage = || StageRef::Named("Stage 3".into(), TimeZoneName::tokyo());
         assert_eq!(
             en(Message::SoldOut { stage: stage() }),
             "Stage 3 is sold out."

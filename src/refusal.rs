@@ -4,7 +4,7 @@
 //! `{"error": "<sentence>"}`; the server functions as a `Problem` beside the
 //! form. Both get the sentence from [`messages::sentence`], in a language.
 
-use crate::domain::{AccountError, BuyError, EditError, StaffError};
+use crate::domain::{AccountError, BuyError, EditError, StaffError, TimeZoneName};
 use crate::forms::Field;
 use crate::messages::{self, Lang, Message, StageRef};
 use crate::server::auth::AuthError;
@@ -47,10 +47,11 @@ impl Refusal {
         messages::sentence(&self.message, lang)
     }
 
-    /// The same refusal naming its stage as the fan sees it, by `name`.
-    pub fn naming_the_stage(mut self, name: &str) -> Self {
+    /// The same refusal naming its stage as the fan sees it, by `name`,
+    /// with times in its festival's `zone`.
+    pub fn naming_the_stage(mut self, name: &str, zone: &TimeZoneName) -> Self {
         use Message::*;
-        let named = || StageRef::Named(name.to_owned());
+        let named = || StageRef::Named(name.to_owned(), zone.clone());
         match &mut self.message {
             SaleNotOpen { stage, .. }
             | SaleClosed { stage, .. }
@@ -355,7 +356,9 @@ mod tests {
         let refusal = Refusal::from(error.clone());
         assert_eq!(refusal.sentence(Lang::en_GB), error.to_string());
         assert_eq!(
-            refusal.naming_the_stage("Stage 3").sentence(Lang::en_GB),
+            refusal
+                .naming_the_stage("Stage 3", &TimeZoneName::tokyo())
+                .sentence(Lang::en_GB),
             "Only 1 ticket is left for Stage 3; you asked for 3."
         );
     }

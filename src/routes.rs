@@ -65,10 +65,22 @@ pub fn festival_tickets_csv(slug: &str) -> String {
     format!("/api/organiser/festivals/{slug}/tickets.csv")
 }
 
-/// A stage's page.
-pub fn stage_page(id: impl std::fmt::Display) -> String {
-    format!("/stages/{id}")
+/// The home page: the festivals on sale (or the one, when one is).
+pub const HOME: &str = "/";
+
+/// A festival's page: its stages by day.
+pub fn festival_page(slug: impl std::fmt::Display) -> String {
+    format!("/f/{slug}")
 }
+
+/// A stage's page, under its festival's.
+pub fn stage_page(slug: impl std::fmt::Display, id: impl std::fmt::Display) -> String {
+    format!("/f/{slug}/stages/{id}")
+}
+
+/// Where stage pages were before festivals had addresses (`/stages/{id}`);
+/// the server sends such links on to [`stage_page`].
+pub const OLD_STAGE_PAGE: &str = "/stages/{id}";
 
 /// Whether `path` is under the JSON API (`/api` itself included), whose
 /// answers, errors too, are JSON.

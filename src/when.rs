@@ -1,15 +1,15 @@
-//! How tiket writes dates and times: for fans in Japan Standard Time, where
-//! the festival happens, in their language from CLDR data (ICU4X's compiled
-//! data, on the server; the pages label each time "JST" themselves, so no fan
+//! How tiket writes dates and times: for fans in the festival's time zone
+//! (an IANA zone such as Asia/Tokyo, from the database bundled with `jiff`),
+//! in their language from CLDR data (ICU4X's compiled data, on the server;
+//! the pages label each time with the zone's name, "JST" or "WIB", so no fan
 //! mistakes the zone); for API clients exactly, with the offset. Fans' own
 //! clocks are written by their browser (`Intl`), which alone knows their
 //! zone. The server writes every festival date and time and sends them to the
 //! page as text, so the browser bundle carries no calendar data.
 
-use time::{macros::format_description, macros::offset, OffsetDateTime, UtcOffset};
-
-/// The festival's zone.
-pub const JST: UtcOffset = offset!(+9);
+#[cfg(feature = "hydrate")]
+use time::UtcOffset;
+use time::{macros::format_description, OffsetDateTime};
 
 /// `2026-11-01 12:00 +09:00`: a moment exactly, in the offset it was given
 /// in, as the JSON API's sentences write it (in every language).
@@ -32,7 +32,7 @@ pub fn countdown(wait: time::Duration) -> (i64, String) {
 #[cfg(feature = "ssr")]
 pub use festival::{clock, date_range, long_date, short_date, short_date_time};
 #[cfg(feature = "ssr")]
-pub use zones::{in_zone, on_zones_clock, zone_abbreviation, zone_exists};
+pub use zones::{in_zone, localized, zone_abbreviation, zone_exists};
 
 /// Festivals' time zones, from the IANA database bundled with `jiff`
 /// (server only): whether a zone exists, a wall-clock time typed in a zone
@@ -72,9 +72,10 @@ mod zones {
         Some(utc.to_offset(offset))
     }
 
-    /// `moment` as the clocks in `name`'s zone show it (unchanged for a zone
-    /// the database does not know).
-    pub fn on_zones_clock(moment: OffsetDateTime, name: &TimeZoneName) -> OffsetDateTime {
+    /// The same moment in the zone's offset then (as `moment` when the zone
+    /// is unknown): how a festival's times are written, whatever offset
+    /// they were saved in.
+    pub fn localized(moment: OffsetDateTime, name: &TimeZoneName) -> OffsetDateTime {
         let offset = zone(name).and_then(|tz| {
             let at = jiff::Timestamp::from_second(moment.unix_timestamp()).ok()?;
             UtcOffset::from_whole_seconds(tz.to_offset(at).seconds()).ok()
@@ -113,15 +114,18 @@ mod zones {
             assert_eq!(in_jakarta, datetime!(2027-03-20 10:00 +7));
             assert_eq!(in_jakarta.offset(), offset!(+7));
             assert_eq!(zone_abbreviation(&tokyo, in_tokyo), "JST");
+            let utc = datetime!(2027-03-20 03:00 UTC);
+            assert_eq!(localized(utc, &jakarta).offset(), offset!(+7));
+            assert_eq!(localized(utc, &jakarta), utc);
             assert_eq!(zone_abbreviation(&jakarta, in_jakarta), "WIB");
         }
     }
 }
 
-/// Festival dates and times, in JST, in a language (server only).
+/// Festival dates and times, in a language, at the offset the moment is
+/// given in (callers pass it [`localized`] to the festival's zone; server only).
 #[cfg(feature = "ssr")]
 mod festival {
-    use super::JST;
     use crate::i18n::Locale;
     use icu_calendar::{Date, Gregorian};
     use icu_datetime::{
@@ -132,8 +136,7 @@ mod festival {
     use leptos_i18n::Locale as _;
     use time::OffsetDateTime;
 
-    fn in_jst(moment: OffsetDateTime) -> Option<DateTime<Gregorian>> {
-        let local = moment.to_offset(JST);
+    fn as_given(local: OffsetDateTime) -> Option<DateTime<Gregorian>> {
         let date = Date::try_new_gregorian(local.year(), local.month() as u8, local.day()).ok()?;
         let time = Time::try_new(local.hour(), local.minute(), local.second(), 0).ok()?;
         Some(DateTime { date, time })
@@ -146,7 +149,7 @@ mod festival {
             let prefs = DateTimeFormatterPreferences::from($locale.as_icu_locale());
             match (
                 FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new(prefs, $fields),
-                in_jst($moment),
+                as_given($moment),
             ) {
                 (Ok(formatter), Some(moment)) => formatter.format(&moment).to_string(),
                 _ => super::exact($moment),
@@ -194,10 +197,10 @@ mod festival {
     }
 }
 
-/// A moment on the fan's own clock, when their zone is not Japan's, as
-/// their browser writes it in `locale`: the time, and the date when it
-/// differs from Japan's. Only the browser knows the fan's zone; on the
-/// server this is `None`.
+/// A moment on the fan's own clock, when their offset then is not the one
+/// the moment is given in (the festival's), as their browser writes it in
+/// `locale`: the time, and the date when it differs from the festival's.
+/// Only the browser knows the fan's zone.
 #[cfg(feature = "hydrate")]
 pub fn on_fans_clock(moment: OffsetDateTime, locale: &str) -> Option<(String, Option<String>)> {
     use js_sys::{Array, Date, Intl, Object, Reflect};
@@ -206,7 +209,7 @@ pub fn on_fans_clock(moment: OffsetDateTime, locale: &str) -> Option<(String, Op
     // Minutes *behind* UTC at that moment (so DST is right): JST is -540.
     let behind = date.get_timezone_offset();
     let offset = UtcOffset::from_whole_seconds((-behind * 60.0) as i32).ok()?;
-    if offset == JST {
+    if offset == moment.offset() {
         return None;
     }
     let write = |fields: &[(&str, &str)]| -> Option<String> {
@@ -227,7 +230,7 @@ pub fn on_fans_clock(moment: OffsetDateTime, locale: &str) -> Option<(String, Op
         ("hourCycle", "h23"),
     ])?;
     let local = moment.to_offset(offset);
-    let other_day = (local.date() != moment.to_offset(JST).date())
+    let other_day = (local.date() != moment.date())
         .then(|| write(&[("weekday", "short"), ("day", "numeric"), ("month", "short")]))
         .flatten();
     Some((time, other_day))
@@ -240,21 +243,28 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn writes_dates_and_times_in_japan_whatever_the_offset_given() {
-        let moment = datetime!(2027-03-20 01:00 UTC); // 10:00 in Tokyo
+    fn writes_dates_and_times_in_the_festivals_zone() {
+        let tokyo = crate::domain::TimeZoneName::tokyo();
+        let moment = localized(datetime!(2027-03-20 01:00 UTC), &tokyo); // 10:00 in Tokyo
         assert_eq!(short_date(moment, Locale::en_GB), "Sat 20 Mar");
         assert_eq!(long_date(moment, Locale::en_GB), "Saturday, 20 March 2027");
         assert_eq!(clock(moment, Locale::en_GB), "10:00");
         assert_eq!(
-            clock(datetime!(2027-03-20 16:30 UTC), Locale::en_GB),
+            clock(
+                localized(datetime!(2027-03-20 16:30 UTC), &tokyo),
+                Locale::en_GB
+            ),
             "01:30",
             "past midnight in JST"
         );
+        let jakarta = crate::domain::TimeZoneName("Asia/Jakarta".into());
+        let in_jakarta = localized(datetime!(2027-03-20 01:00 UTC), &jakarta);
+        assert_eq!(clock(in_jakarta, Locale::id), "08.00");
     }
 
     #[test]
     fn writes_each_language_from_its_locale_data() {
-        let moment = datetime!(2027-03-20 01:00 UTC);
+        let moment = datetime!(2027-03-20 10:00 +9);
         assert_eq!(short_date(moment, Locale::ja), "03/20(土)");
         assert_eq!(long_date(moment, Locale::ja), "2027年3月20日土曜日");
         assert_eq!(clock(moment, Locale::ja), "10:00");
@@ -264,7 +274,7 @@ mod tests {
         assert_eq!(clock(moment, Locale::id), "10.00");
         assert_eq!(short_date_time(moment, Locale::id), "Sab, 20 Mar, 10.00");
         assert_eq!(
-            short_date_time(datetime!(2026-11-01 03:00 UTC), Locale::en_GB),
+            short_date_time(datetime!(2026-11-01 12:00 +9), Locale::en_GB),
             "Sun 1 Nov, 12:00"
         );
     }
@@ -283,7 +293,11 @@ mod tests {
 
     #[test]
     fn a_festival_spans_its_first_and_last_day() {
-        let day = |d: time::Date| d.with_hms(12, 0, 0).unwrap().assume_offset(JST);
+        let day = |d: time::Date| {
+            d.with_hms(12, 0, 0)
+                .unwrap()
+                .assume_offset(time::macros::offset!(+9))
+        };
         use time::macros::date;
         assert_eq!(
             date_range(

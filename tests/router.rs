@@ -228,18 +228,43 @@ fn every_page_answers_with_its_status() {
         let app = app();
         for (uri, status, text) in [
             ("/", StatusCode::OK, "Honeyworks Stage"),
-            ("/stages/3", StatusCode::OK, "Sign in to buy"),
+            ("/f/hololive-5th-fes", StatusCode::OK, "Honeyworks Stage"),
+            (
+                "/f/hololive-5th-fes/stages/3",
+                StatusCode::OK,
+                "Sign in to buy",
+            ),
             ("/sign-in?next=/stages/3", StatusCode::OK, "User name"),
             ("/sign-up", StatusCode::OK, "Create account"),
             (
-                "/stages/999",
+                "/f/hololive-5th-fes/stages/999",
                 StatusCode::NOT_FOUND,
                 "The festival has no stage 999.",
+            ),
+            (
+                "/f/no-such-fes",
+                StatusCode::NOT_FOUND,
+                "There is no such festival on tiket.",
             ),
         ] {
             let (got, _, body) = send(&app, Method::GET, uri).await;
             assert_eq!(got, status, "{uri}");
             assert!(body.contains(text), "{uri} should contain {text:?}");
+        }
+        // Stage pages' old addresses lead to their new ones, for good.
+        for (old, status, new) in [
+            (
+                "/stages/3",
+                StatusCode::PERMANENT_REDIRECT,
+                "/f/hololive-5th-fes/stages/3",
+            ),
+            ("/stages/999", StatusCode::SEE_OTHER, "/"),
+            ("/stages/x", StatusCode::SEE_OTHER, "/"),
+        ] {
+            let request = Request::get(old).body(Body::empty()).unwrap();
+            let response = call(&app, request).await;
+            assert_eq!(response.status(), status, "{old}");
+            assert_eq!(response.headers()[header::LOCATION], new, "{old}");
         }
         // Signed out, My tickets sends the fan to sign in and back.
         let request = Request::get("/my-tickets")

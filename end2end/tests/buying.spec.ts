@@ -24,8 +24,8 @@ test("a fan signs up, signs out, signs in, buys 2 and finds both in My tickets w
   const name = uniqueName("fan");
   const before = await stockOf(request, REHEARSAL.a);
 
-  await signUpOnPage(page, name, `/stages/${REHEARSAL.a}`);
-  await expect(page).toHaveURL(`/stages/${REHEARSAL.a}`);
+  await signUpOnPage(page, name, `/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
+  await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
   await hydrated(page);
   await expect(page.locator(`[data-fan="${name}"]`)).toBeVisible();
 
@@ -34,14 +34,14 @@ test("a fan signs up, signs out, signs in, buys 2 and finds both in My tickets w
   await expect(page.getByRole("status")).toContainText("signed out");
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 
-  await page.goto(`/stages/${REHEARSAL.a}`);
+  await page.goto(`/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
   await page.getByRole("link", { name: "Sign in to buy" }).click();
-  await expect(page).toHaveURL(`/sign-in?next=/stages/${REHEARSAL.a}`);
+  await expect(page).toHaveURL(`/sign-in?next=/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
   await hydrated(page);
   await page.getByLabel("User name").fill(name);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(`/stages/${REHEARSAL.a}`);
+  await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
   await hydrated(page);
 
   await page.getByRole("button", { name: "One more" }).click();
@@ -64,8 +64,8 @@ test("a fan signs up, signs out, signs in, buys 2 and finds both in My tickets w
 });
 
 test("a bad quantity is refused with a message and buys nothing", async ({ page, request }) => {
-  await signUpOnPage(page, uniqueName("typo"), `/stages/${REHEARSAL.b}`);
-  await expect(page).toHaveURL(`/stages/${REHEARSAL.b}`);
+  await signUpOnPage(page, uniqueName("typo"), `/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
+  await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
   await hydrated(page);
   const before = await stockOf(request, REHEARSAL.b);
   const quantity = page.getByLabel("How many tickets");
@@ -82,7 +82,7 @@ test("a bad quantity is refused with a message and buys nothing", async ({ page,
   await quantity.fill("0");
   await page.getByRole("button", { name: "Buy tickets" }).click();
   await expect(page.locator("#quantity-error")).toHaveText("Choose at least one ticket");
-  await expect(page).toHaveURL(`/stages/${REHEARSAL.b}`);
+  await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
   expect(await stockOf(request, REHEARSAL.b)).toBe(before);
 });
 
@@ -97,8 +97,8 @@ test("a sold-out stage is marked and cannot be bought", async ({ page, request }
   await expect(card.getByRole("link", { name: "Sold out" })).toHaveAttribute("aria-disabled", "true");
   await expect(card.getByRole("link", { name: "Buy tickets" })).toHaveCount(0);
 
-  await signUpOnPage(page, uniqueName("late"), `/stages/${REHEARSAL.c}`);
-  await expect(page).toHaveURL(`/stages/${REHEARSAL.c}`);
+  await signUpOnPage(page, uniqueName("late"), `/f/hololive-5th-fes/stages/${REHEARSAL.c}`);
+  await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.c}`);
   await hydrated(page);
   await expect(page.getByRole("button", { name: "Sold out" })).toBeDisabled();
 });
@@ -108,8 +108,8 @@ test("two fans race for the last ticket: exactly one wins, the other is told it 
     [0, 1].map(async (i) => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await signUpOnPage(page, uniqueName(`racer${i}`), `/stages/${REHEARSAL.d}`);
-      await expect(page).toHaveURL(`/stages/${REHEARSAL.d}`);
+      await signUpOnPage(page, uniqueName(`racer${i}`), `/f/hololive-5th-fes/stages/${REHEARSAL.d}`);
+      await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.d}`);
       await hydrated(page);
       return { context, page };
     }),
@@ -132,7 +132,7 @@ test("two fans race for the last ticket: exactly one wins, the other is told it 
   // The other fan stays on the stage, told it is sold out: by the refusal if
   // their order reached the server second, or by the live stock if the sale
   // reached their page first. Either way the button is disabled.
-  await expect(loser).toHaveURL(`/stages/${REHEARSAL.d}`);
+  await expect(loser).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.d}`);
   await expect(loser.getByRole("button", { name: "Sold out" })).toBeDisabled();
   await expect(loser.getByText("Sold out", { exact: true }).first()).toBeVisible();
   expect(await stockOf(request, REHEARSAL.d)).toBe(0);
@@ -147,24 +147,24 @@ test.describe("with JavaScript off", () => {
   test("signing up, a refused buy and a buy all work as plain HTML forms", async ({ page, request }) => {
     const name = uniqueName("nojs");
     // A refused sign-up comes back with the message beside the field and the name kept.
-    await page.goto(`/sign-up?next=/stages/${REHEARSAL.b}`);
+    await page.goto(`/sign-up?next=/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
     await page.getByLabel("User name").fill(name);
     await page.getByLabel("Password", { exact: true }).fill("short");
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(`/sign-up?next=%2Fstages%2F${REHEARSAL.b}`);
+    await expect(page).toHaveURL(`/sign-up?next=%2Ff%2Fhololive-5th-fes%2Fstages%2F${REHEARSAL.b}`);
     await expect(page.locator("#password-error")).toContainText("at least 8 characters");
     await expect(page.getByLabel("User name")).toHaveValue(name);
 
     await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page).toHaveURL(`/stages/${REHEARSAL.b}`);
+    await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
     const before = await stockOf(request, REHEARSAL.b);
 
     // Without JavaScript the button keeps the label it was rendered with.
     const buy = page.getByRole("button", { name: /^Buy/ });
     await page.getByLabel("How many tickets").fill("5");
     await buy.click();
-    await expect(page).toHaveURL(`/stages/${REHEARSAL.b}`);
+    await expect(page).toHaveURL(`/f/hololive-5th-fes/stages/${REHEARSAL.b}`);
     await expect(page.locator("#quantity-error")).toHaveText("One order can hold at most 4 tickets; you asked for 5");
     await expect(page.getByLabel("How many tickets")).toHaveValue("5");
     expect(await stockOf(request, REHEARSAL.b)).toBe(before);

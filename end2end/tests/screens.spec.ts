@@ -18,9 +18,9 @@ for (const [label, size] of [
 
     await page.goto("/");
     await shoot("stages");
-    await page.goto("/stages/1");
+    await page.goto("/f/hololive-5th-fes/stages/1");
     await shoot("stage-signed-out");
-    await page.goto("/sign-in?next=/stages/1");
+    await page.goto("/sign-in?next=/f/hololive-5th-fes/stages/1");
     await shoot("sign-in");
     await page.goto("/sign-up");
     await page.getByLabel("User name").fill("x".repeat(40));
@@ -34,13 +34,13 @@ for (const [label, size] of [
     await shoot("my-tickets-empty");
     const bought = await page.request.post("/api/buy-tickets", { data: { stage_id: REHEARSAL.a, qty: 2 } });
     expect(bought.status()).toBe(201);
-    await page.goto(`/stages/${REHEARSAL.a}`);
+    await page.goto(`/f/hololive-5th-fes/stages/${REHEARSAL.a}`);
     await shoot("stage-signed-in");
     await page.getByRole("button", { name: /^Buy 1 ticket/ }).click();
     await expect(page).toHaveURL("/my-tickets");
     await expect(page.getByRole("article")).toHaveCount(3);
     await shoot("my-tickets");
-    await page.goto("/stages/999");
+    await page.goto("/f/hololive-5th-fes/stages/999");
     await shoot("stage-unknown");
     await page.goto("/no-such-page");
     await shoot("not-found");

@@ -56,3 +56,13 @@ test("the page hydrates: the day filter appears and filters stages", async ({ pa
   for (const { name } of STAGES) await expect(stageCard(page, name)).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("a stage's old address leads to its page under the festival's, and the festival has its own", async ({ page }) => {
+  const response = await page.goto("/stages/3");
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveURL("/f/hololive-5th-fes/stages/3");
+  await expect(page.getByRole("heading", { level: 1, name: "Honeyworks Stage" })).toBeVisible();
+  await page.getByRole("link", { name: "← All stages" }).click();
+  await expect(page).toHaveURL("/f/hololive-5th-fes");
+  await expect(stageCard(page, "Stage 3")).toBeVisible();
+});

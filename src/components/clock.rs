@@ -76,13 +76,18 @@ pub fn SaleStatus(stage: Stage, words: StageWords, now: Signal<OffsetDateTime>) 
                     l,
                     sale.opens_in,
                     countdown = countdown,
-                    opens = words.sale_opens.clone()
+                    opens = words.sale_opens.clone(),
+                    zone = words.zone.clone()
                 )
                 .to_string()
             }
-            SalePhase::Open => {
-                td_string!(l, sale.on_sale_until, closes = words.sale_closes.clone()).to_string()
-            }
+            SalePhase::Open => td_string!(
+                l,
+                sale.on_sale_until,
+                closes = words.sale_closes.clone(),
+                zone = words.zone.clone()
+            )
+            .to_string(),
             SalePhase::Closed => td_string!(l, sale.closed).to_string(),
         }
     };

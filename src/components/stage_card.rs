@@ -19,7 +19,7 @@ pub fn StageCard(
     now: Signal<OffsetDateTime>,
 ) -> impl IntoView {
     let heading_id = format!("stage-{}", stage.id);
-    let href = crate::routes::stage_page(stage.id);
+    let href = words.page.clone();
     let sold_out = move || remaining.get() == 0;
     let sale_phase = use_sale_phase(&stage, now);
     let on_sale = move || sale_phase.get() == SalePhase::Open;
@@ -66,11 +66,14 @@ pub fn StageCard(
     }
 }
 
-/// Doors, start, date and price of a stage, in JST and the fan's own zone.
+/// Doors, start, date and price of a stage, in the festival's zone and the fan's own.
 #[component]
 pub fn StageFacts(stage: Stage, words: StageWords) -> impl IntoView {
     let l = use_locale();
-    let jst = |time: String| td_string!(l, card.jst, time = time).to_string();
+    let zone = words.zone.clone();
+    let jst = move |time: String| {
+        td_string!(l, card.in_zone, time = time, zone = zone.clone()).to_string()
+    };
     view! {
         <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
             <div>
@@ -93,7 +96,7 @@ pub fn StageFacts(stage: Stage, words: StageWords) -> impl IntoView {
     }
 }
 
-/// `02:00 your time`, under a JST time, once the browser knows the fan's zone.
+/// `02:00 your time`, under the festival's time, once the browser knows the fan's zone.
 #[component]
 fn FansClock(moment: OffsetDateTime) -> impl IntoView {
     let hydrated = use_hydrated();

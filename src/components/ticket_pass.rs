@@ -15,6 +15,7 @@ pub fn TicketPassCard(pass: TicketPass, #[prop(optional)] new: bool) -> impl Int
         qr_svg,
         bought,
         words,
+        paid: pass_price,
         ..
     } = pass;
     let l = use_locale();
@@ -40,12 +41,12 @@ pub fn TicketPassCard(pass: TicketPass, #[prop(optional)] new: bool) -> impl Int
                     {td_string!(l, list.day_date, day = stage.day, date = words.long_date).to_string()}
                 </p>
                 <p class="mt-1 text-slate-300">
-                    {td_string!(l, tickets.doors_start, doors = words.doors, start = words.starts).to_string()}
+                    {td_string!(l, tickets.doors_start, doors = words.doors, start = words.starts, zone = words.zone.clone()).to_string()}
                 </p>
                 <p class="mt-4 text-xs uppercase tracking-[0.2em] text-slate-400">{td_string!(l, tickets.code).to_string()}</p>
                 <p class="font-mono text-2xl font-bold tracking-widest text-glow-300" data-ticket-code="">{code}</p>
                 <p class="mt-3 text-xs text-slate-400">
-                    {td_string!(l, tickets.bought_at, at = bought, price = words.price).to_string()}
+                    {td_string!(l, tickets.bought_at, at = bought, zone = words.zone.clone(), price = pass_price).to_string()}
                 </p>
             </div>
         </article>

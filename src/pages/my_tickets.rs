@@ -10,6 +10,24 @@ use crate::server_fns::tickets::{my_tickets, Wallet};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route: built with `--split`, its code (ticket cards,
+/// QR codes) is a chunk of its own, loaded when a fan first opens it, so
+/// the first page a fan loads does not carry it.
+pub struct MyTicketsRoute;
+
+#[lazy_route]
+impl LazyRoute for MyTicketsRoute {
+    fn data() -> Self {
+        MyTicketsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let MyTicketsRoute = this;
+        view! { <MyTicketsPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn MyTicketsPage() -> impl IntoView {

@@ -4,7 +4,24 @@ use crate::components::account_form::{AccountFields, AccountForm, AccountLayout}
 use crate::i18n::td_string;
 use crate::server_fns::account::SignIn;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use std::sync::Arc;
+
+/// The page as a lazy route: a chunk of its own with `--split`, loaded
+/// when a fan first opens it.
+pub struct SignInRoute;
+
+#[lazy_route]
+impl LazyRoute for SignInRoute {
+    fn data() -> Self {
+        SignInRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SignInRoute = this;
+        view! { <SignInPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -5,7 +5,24 @@ use crate::components::account_form::{AccountFields, AccountForm, AccountLayout}
 use crate::i18n::td_string;
 use crate::server_fns::account::SignUp;
 use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
 use std::sync::Arc;
+
+/// The page as a lazy route: a chunk of its own with `--split`, loaded
+/// when a fan first opens it.
+pub struct SignUpRoute;
+
+#[lazy_route]
+impl LazyRoute for SignUpRoute {
+    fn data() -> Self {
+        SignUpRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SignUpRoute = this;
+        view! { <SignUpPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {

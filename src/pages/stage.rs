@@ -50,11 +50,12 @@ pub fn StagePage() -> impl IntoView {
     }
 }
 
+/// Back to the festival's stages (`/` when the festival is not known).
 #[component]
-fn BackToStages() -> impl IntoView {
+fn BackToStages(#[prop(default = String::from("/"))] href: String) -> impl IntoView {
     let l = use_locale();
     view! {
-        <A href="/" attr:class="mt-6 inline-block rounded text-sm font-medium text-glow-300 hover:text-white focus-visible:outline-2 focus-visible:outline-glow-300">
+        <A href=href attr:class="mt-6 inline-block rounded text-sm font-medium text-glow-300 hover:text-white focus-visible:outline-2 focus-visible:outline-glow-300">
             {td_string!(l, stage.back).to_string()}
         </A>
     }
@@ -69,7 +70,7 @@ fn StageView(info: StageInfo) -> impl IntoView {
     let words = info.words.clone();
     view! {
         <Title text=stage.name.clone()/>
-        <BackToStages/>
+        <BackToStages href=info.festival_page.clone()/>
         <div class="mt-4 grid gap-6 lg:grid-cols-[1fr_24rem]">
             <section class="rounded-3xl bg-stage-lights px-6 py-8 sm:px-8" aria-labelledby="stage-name">
                 <p class="text-sm font-semibold uppercase tracking-[0.2em] text-glow-300">
@@ -99,7 +100,7 @@ fn BuyPanel(
     now: Signal<time::OffsetDateTime>,
 ) -> impl IntoView {
     let stage = info.listing.stage.clone();
-    let next = routes::stage_page(stage.id);
+    let next = info.words.page.clone();
     let l = use_locale();
     let Some(fan) = info.fan.clone() else {
         return view! {

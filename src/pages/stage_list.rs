@@ -1,5 +1,6 @@
-//! `/`: the festival and its stages, grouped by day, with the stock left
-//! (live while the page is open) and each sale's countdown.
+//! `/f/:slug` (and `/` when one festival is on sale): a festival and its
+//! stages, grouped by day, with the stock left (live while the page is
+//! open) and each sale's countdown.
 //!
 //! The full list is in the server's HTML; once hydrated, a day filter appears
 //! (it needs JavaScript, so fans without it are never shown a dead control).
@@ -13,10 +14,20 @@ use crate::language::use_locale;
 use crate::server_fns::stages::{list_stages, DayWords, Programme};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
+/// `/f/:slug`: the festival the address names.
 #[component]
-pub fn StageListPage() -> impl IntoView {
-    let festival = Resource::new_blocking(|| (), |()| list_stages());
+pub fn FestivalPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Signal::derive(move || params.read().get("slug"));
+    view! { <StageListPage festival=slug/> }
+}
+
+/// A festival's stages: `festival`'s, or (`None`) the one fans land on.
+#[component]
+pub fn StageListPage(#[prop(into)] festival: Signal<Option<String>>) -> impl IntoView {
+    let festival = Resource::new_blocking(move || festival.get(), list_stages);
     let l = use_locale();
     view! {
         <Title text=td_string!(l, list.title).to_string()/>

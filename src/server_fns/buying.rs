@@ -29,7 +29,11 @@ pub async fn buy_tickets(
             Message::NoSuchStage { typed },
         )));
     };
-    let stage_page = routes::stage_page(stage);
+    let festival = shop.festival_of_stage(stage);
+    let stage_page = match &festival {
+        Some(festival) => routes::stage_page(&festival.slug, stage),
+        None => routes::HOME.to_owned(),
+    };
     let typed = Flash {
         quantity: Some(quantity.clone()),
         ..Flash::default()
@@ -41,7 +45,11 @@ pub async fn buy_tickets(
         }
         return Err(problem);
     };
-    let limit = shop.limits().per_order;
+    let limit = festival
+        .as_ref()
+        .and_then(|festival| festival.stage(stage))
+        .map_or(shop.limits(), |s| s.limits(shop.limits()))
+        .per_order;
     let Ok(quantity) = quantity.trim().parse::<u32>() else {
         let refusal = Refusal::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -93,8 +101,8 @@ pub async fn buy_tickets(
         }
         Err(error) => {
             let mut refusal = Refusal::from(error);
-            if let Some(name) = &stage_name {
-                refusal = refusal.naming_the_stage(name);
+            if let (Some(name), Some(festival)) = (&stage_name, &festival) {
+                refusal = refusal.naming_the_stage(name, &festival.time_zone);
             }
             Err(edge::refuse_form(
                 edge::refused(refusal),
@@ -121,7 +129,9 @@ mod tests {
     /// names no stage): through the refusal table, as the server function does.
     fn naming_the_stage(refusal: &BuyError, name: &str) -> Option<String> {
         let by_number = Refusal::from(refusal.clone());
-        let by_name = by_number.clone().naming_the_stage(name);
+        let by_name = by_number
+            .clone()
+            .naming_the_stage(name, &crate::domain::TimeZoneName::tokyo());
         (by_name != by_number).then(|| by_name.sentence(Default::default()))
     }
 

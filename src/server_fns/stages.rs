@@ -13,35 +13,63 @@ use time::OffsetDateTime;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageWords {
     pub stage: StageId,
+    /// The stage's page (under its festival's address).
+    pub page: String,
+    /// The festival's zone as the times are labelled: `JST`, `WIB`.
+    pub zone: String,
     /// `Sat 20 Mar`
     pub date: String,
     /// `Saturday, 20 March 2027`
     pub long_date: String,
-    /// `10:00` (JST, which the page adds)
+    /// `10:00` (in the festival's zone, which the page names)
     pub doors: String,
     pub starts: String,
     /// `¥7,950`
     pub price: String,
-    /// `Sun 1 Nov, 12:00` (JST)
+    /// `Sun 1 Nov, 12:00` (in the festival's zone)
     pub sale_opens: String,
     pub sale_closes: String,
 }
 
 #[cfg(feature = "ssr")]
 impl StageWords {
-    pub fn of(stage: &crate::domain::Stage, locale: crate::i18n::Locale) -> Self {
+    /// A stage of `festival` (its address and zone), in `locale`.
+    pub fn of(
+        stage: &crate::domain::Stage,
+        festival: (&crate::domain::Slug, &crate::domain::TimeZoneName),
+        locale: crate::i18n::Locale,
+    ) -> Self {
         use crate::when;
+        let (slug, zone) = festival;
+        let local = |moment| when::localized(moment, zone);
         StageWords {
             stage: stage.id,
-            date: when::short_date(stage.starts_at, locale),
-            long_date: when::long_date(stage.starts_at, locale),
-            doors: when::clock(stage.doors_open, locale),
-            starts: when::clock(stage.starts_at, locale),
+            page: crate::routes::stage_page(slug, stage.id),
+            zone: when::zone_abbreviation(zone, stage.doors_open),
+            date: when::short_date(local(stage.starts_at), locale),
+            long_date: when::long_date(local(stage.starts_at), locale),
+            doors: when::clock(local(stage.doors_open), locale),
+            starts: when::clock(local(stage.starts_at), locale),
             price: crate::numbers::yen(stage.price, locale),
-            sale_opens: when::short_date_time(stage.sale_opens, locale),
-            sale_closes: when::short_date_time(stage.sale_closes, locale),
+            sale_opens: when::short_date_time(local(stage.sale_opens), locale),
+            sale_closes: when::short_date_time(local(stage.sale_closes), locale),
         }
     }
+}
+
+/// The stage with its times in its festival's zone's offset, as the
+/// browser compares them with the fan's own clock.
+#[cfg(feature = "ssr")]
+pub fn localized_stage(
+    mut stage: crate::domain::Stage,
+    zone: &crate::domain::TimeZoneName,
+) -> crate::domain::Stage {
+    use crate::when::localized;
+    stage.doors_open = localized(stage.doors_open, zone);
+    stage.starts_at = localized(stage.starts_at, zone);
+    stage.sale_opens = localized(stage.sale_opens, zone);
+    stage.sale_closes = localized(stage.sale_closes, zone);
+    stage
 }
 
 /// The days of a festival, as the page heads them.
@@ -70,17 +98,94 @@ pub struct Programme {
     pub signed_out: bool,
 }
 
-/// The festival with every stage's remaining stock.
-#[server(prefix = "/api/fn", endpoint = "list_stages")]
-pub async fn list_stages() -> Result<Programme, Problem> {
-    use crate::when;
+/// A festival as the home page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FestivalCard {
+    pub slug: String,
+    pub name: String,
+    pub venue: String,
+    /// Its first and last day, in the fan's language.
+    pub dates: (String, Option<String>),
+    pub stages: usize,
+}
+
+/// The published festivals, the soonest first.
+#[server(prefix = "/api/fn", endpoint = "list_festivals")]
+pub async fn list_festivals() -> Result<Vec<FestivalCard>, Problem> {
     let shop = super::edge::shop()?;
     let locale = super::edge::language();
-    let listing = shop.listing();
+    Ok(shop
+        .published_festivals()
+        .into_iter()
+        .map(|listing| FestivalCard {
+            dates: festival_dates(&listing, locale),
+            slug: listing.slug.to_string(),
+            name: listing.name,
+            venue: listing.venue,
+            stages: listing.stages.len(),
+        })
+        .collect())
+}
+
+/// A festival's first and last day, in its zone, in `locale`.
+#[cfg(feature = "ssr")]
+fn festival_dates(
+    listing: &FestivalListing,
+    locale: crate::i18n::Locale,
+) -> (String, Option<String>) {
+    use crate::when;
+    let doors = listing.stages.iter().map(|s| s.stage.doors_open);
+    let local = |moment| when::localized(moment, &listing.time_zone);
+    match (doors.clone().min(), doors.max()) {
+        (Some(first), Some(last)) => when::date_range(local(first), local(last), locale),
+        _ => (String::new(), None),
+    }
+}
+
+/// Whether the visitor may see a festival in this state: a draft only staff.
+#[cfg(feature = "ssr")]
+fn may_see(state: crate::domain::FestivalState) -> bool {
+    use crate::domain::{FestivalState, Role};
+    match state {
+        FestivalState::Published | FestivalState::Archived => true,
+        FestivalState::Draft => super::edge::auth().is_ok_and(|auth| {
+            super::edge::session_token(&auth)
+                .is_some_and(|token| auth.staff(&token, Role::Door).is_ok())
+        }),
+    }
+}
+
+/// A festival (the one fans land on when `festival` is `None`) with every
+/// stage's remaining stock; a 404 for a festival there is not (or a draft,
+/// to anyone but staff).
+#[server(prefix = "/api/fn", endpoint = "list_stages")]
+pub async fn list_stages(festival: Option<String>) -> Result<Programme, Problem> {
+    use crate::domain::Slug;
+    use crate::messages::Message;
+    use crate::refusal::Refusal;
+    use crate::when;
+    use axum::http::StatusCode;
+    let shop = super::edge::shop()?;
+    let locale = super::edge::language();
+    let listing = match &festival {
+        None => Some(shop.listing()),
+        Some(slug) => Slug::new(slug.as_str())
+            .ok()
+            .and_then(|slug| shop.festival(&slug)),
+    }
+    .filter(|listing| may_see(listing.state));
+    let Some(mut listing) = listing else {
+        let refusal = Refusal::new(StatusCode::NOT_FOUND, Message::NoSuchFestival);
+        return Err(super::edge::refused(refusal));
+    };
+    let zone = listing.time_zone.clone();
+    for stage in &mut listing.stages {
+        stage.stage = localized_stage(stage.stage.clone(), &zone);
+    }
     let words = listing
         .stages
         .iter()
-        .map(|listing| StageWords::of(&listing.stage, locale))
+        .map(|s| StageWords::of(&s.stage, (&listing.slug, &zone), locale))
         .collect();
     let days = listing
         .days()
@@ -94,15 +199,10 @@ pub async fn list_stages() -> Result<Programme, Problem> {
             })
         })
         .collect();
-    let doors = listing.stages.iter().map(|s| s.stage.doors_open);
-    let dates = match (doors.clone().min(), doors.max()) {
-        (Some(first), Some(last)) => when::date_range(first, last, locale),
-        _ => (String::new(), None),
-    };
     Ok(Programme {
         words,
         days,
-        dates,
+        dates: festival_dates(&listing, locale),
         listing,
         as_of: shop.now(),
         signed_out: super::edge::take_flash().is_some_and(|flash| flash.signed_out),
@@ -113,6 +213,8 @@ pub async fn list_stages() -> Result<Programme, Problem> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageInfo {
     pub festival_name: String,
+    /// The festival's page.
+    pub festival_page: String,
     pub listing: StageListing,
     /// The stage's dates and price, in the fan's language.
     pub words: StageWords,
@@ -148,7 +250,13 @@ pub async fn stage_details(stage: u32) -> Result<StageInfo, Problem> {
     use crate::refusal::Refusal;
     use axum::http::StatusCode;
     let (auth, shop) = (edge::auth()?, edge::shop()?);
-    let Some(listing) = shop.stage_listing(StageId(stage)) else {
+    let festival = shop
+        .festival_of_stage(StageId(stage))
+        .filter(|festival| may_see(festival.state));
+    let found = festival
+        .as_ref()
+        .and_then(|_| shop.stage_listing(StageId(stage)));
+    let (Some(festival), Some(mut listing)) = (festival, found) else {
         let stage = StageId(stage);
         let refusal = Refusal::new(StatusCode::NOT_FOUND, Message::NotOnTheProgramme { stage });
         return Err(edge::refused(refusal));
@@ -158,15 +266,21 @@ pub async fn stage_details(stage: u32) -> Result<StageInfo, Problem> {
         .as_ref()
         .map_or(0, |fan| shop.held_by(fan, StageId(stage)));
     let locale = edge::language();
-    let limits = shop.limits();
+    let limits = listing.stage.limits(shop.limits());
     let price = listing.stage.price;
+    listing.stage = localized_stage(listing.stage, &festival.time_zone);
     let totals = (1..=limits.per_order)
         .map_while(|n| price.times(n))
         .map(|total| crate::numbers::yen(total, locale))
         .collect();
     Ok(StageInfo {
-        festival_name: shop.festival_name(),
-        words: StageWords::of(&listing.stage, locale),
+        festival_name: festival.name.clone(),
+        festival_page: crate::routes::festival_page(&festival.slug),
+        words: StageWords::of(
+            &listing.stage,
+            (&festival.slug, &festival.time_zone),
+            locale,
+        ),
         totals,
         listing,
         limits,

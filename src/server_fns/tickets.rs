@@ -16,6 +16,8 @@ pub struct TicketPass {
     pub bought_at: OffsetDateTime,
     /// When it was bought and the stage's dates and price, in the fan's language.
     pub bought: String,
+    /// What the fan paid for it, in the fan's language.
+    pub paid: String,
     pub words: super::stages::StageWords,
     /// The ticket code as a QR code: an SVG element, drawn by the server.
     pub qr_svg: String,
@@ -36,23 +38,25 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
     let Some(fan) = edge::signed_in_fan(&auth) else {
         return Ok(None);
     };
-    let programme = shop.listing();
     let locale = edge::language();
+    let catalogue = shop.catalogue();
     let passes = shop
         .tickets_of(&fan)
         .into_iter()
         .filter_map(|ticket| {
-            let stage = programme
-                .stages
-                .iter()
-                .find(|listing| listing.stage.id == ticket.stage)?
-                .stage
-                .clone();
+            let (festival, stage) = catalogue.stage(ticket.stage)?;
+            let zone = &festival.time_zone;
+            let stage = super::stages::localized_stage(stage.clone(), zone);
             let code = ticket.code.to_string();
+            let paid = ticket.price.unwrap_or(stage.price);
             Some(TicketPass {
                 id: ticket.id,
-                bought: crate::when::short_date_time(ticket.bought_at, locale),
-                words: super::stages::StageWords::of(&stage, locale),
+                bought: crate::when::short_date_time(
+                    crate::when::localized(ticket.bought_at, zone),
+                    locale,
+                ),
+                paid: crate::numbers::yen(paid, locale),
+                words: super::stages::StageWords::of(&stage, (&festival.slug, zone), locale),
                 qr_svg: qr_svg(&code),
                 code,
                 stage,

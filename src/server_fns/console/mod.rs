@@ -107,7 +107,7 @@ pub(crate) fn in_festival_zone(
     moment: time::OffsetDateTime,
     zone: &crate::domain::TimeZoneName,
 ) -> String {
-    let local = crate::when::on_zones_clock(moment, zone);
+    let local = crate::when::localized(moment, zone);
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     format!(
         "{} {}",

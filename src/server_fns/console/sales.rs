@@ -106,7 +106,7 @@ pub async fn dashboard(slug: String) -> Result<Gate<SalesBoard>, Problem> {
         let clock =
             |moment: time::OffsetDateTime,
              format: &[time::format_description::BorrowedFormatItem<'_>]| {
-                crate::when::on_zones_clock(moment, &zone)
+                crate::when::localized(moment, &zone)
                     .format(format)
                     .unwrap_or_default()
             };

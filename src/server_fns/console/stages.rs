@@ -51,7 +51,7 @@ impl StageFormData {
 /// A moment as a `datetime-local` input's value, on the zone's clock.
 #[cfg(feature = "ssr")]
 fn local_input(moment: time::OffsetDateTime, zone: &crate::domain::TimeZoneName) -> String {
-    let local = crate::when::on_zones_clock(moment, zone);
+    let local = crate::when::localized(moment, zone);
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     local.format(format).unwrap_or_default()
 }
