@@ -36,6 +36,12 @@ export default defineConfig({
       ],
     },
   },
+  // The console's story publishes a second festival, which turns `/` from the
+  // festival's page into a list of festivals: it runs once the fans' tests are done.
+  projects: [
+    { name: "fans", testIgnore: /console\.spec\.ts/ },
+    { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["fans"] },
+  ],
   webServer: {
     command:
       'set -e; "$TIKET_E2E_BIN" import --stages end2end/fixtures/stages.json --tickets end2end/fixtures/tickets.csv ' +

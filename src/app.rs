@@ -7,9 +7,9 @@ use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
 use crate::pages::console::{
-    dashboard::DashboardPage, festival_editor::FestivalEditorPage, home::ConsoleHomePage,
-    orders::OrdersPage, second_factor::SecondFactorPageView, staff::StaffPage,
-    stage_form::StageFormPage,
+    dashboard::DashboardRoute, festival_editor::FestivalEditorRoute, home::ConsoleHomeRoute,
+    orders::OrdersRoute, second_factor::SecondFactorRoute, staff::StaffRoute,
+    stage_form::StageFormRoute,
 };
 use crate::pages::{
     home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
@@ -108,15 +108,15 @@ fn Site() -> impl IntoView {
                             <Route path=path!("my-tickets") view={Lazy::<MyTicketsRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
-                            <Route path=path!("staff/second-factor") view=SecondFactorPageView ssr=SsrMode::Async/>
-                            <Route path=path!("console") view=ConsoleHomePage ssr=SsrMode::Async/>
-                            <Route path=path!("console/festivals/new") view=FestivalEditorPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/orders") view=OrdersPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/staff") view=StaffPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/f/:slug") view=FestivalEditorPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/f/:slug/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/f/:slug/stages/new") view=StageFormPage ssr=SsrMode::Async/>
-                            <Route path=path!("console/f/:slug/stages/:id") view=StageFormPage ssr=SsrMode::Async/>
+                            <Route path=path!("staff/second-factor") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console") view={Lazy::<ConsoleHomeRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/festivals/new") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/new") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/:id") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -15,10 +15,27 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 /// How often an open dashboard asks for new numbers.
 #[cfg(feature = "hydrate")]
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        DashboardRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let DashboardRoute = this;
+        view! { <DashboardPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
 
 /// Time zones festivals are often held in, offered as the field is typed
 /// (any IANA name is accepted).
@@ -44,6 +45,22 @@ struct Actions {
     order: ServerAction<MoveStage>,
     remove: ServerAction<RemoveStage>,
     close: ServerAction<CloseStage>,
+}
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct FestivalEditorRoute;
+
+#[lazy_route]
+impl LazyRoute for FestivalEditorRoute {
+    fn data() -> Self {
+        FestivalEditorRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let FestivalEditorRoute = this;
+        view! { <FestivalEditorPage/> }.into_any()
+    }
 }
 
 #[component]

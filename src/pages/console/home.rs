@@ -9,6 +9,23 @@ use crate::server_fns::console::festivals::{console_home, FestivalList};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct ConsoleHomeRoute;
+
+#[lazy_route]
+impl LazyRoute for ConsoleHomeRoute {
+    fn data() -> Self {
+        ConsoleHomeRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ConsoleHomeRoute = this;
+        view! { <ConsoleHomePage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn ConsoleHomePage() -> impl IntoView {

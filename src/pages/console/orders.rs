@@ -11,6 +11,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct OrdersRoute;
+
+#[lazy_route]
+impl LazyRoute for OrdersRoute {
+    fn data() -> Self {
+        OrdersRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let OrdersRoute = this;
+        view! { <OrdersPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {

@@ -17,6 +17,23 @@ use crate::server_fns::console::second_factor::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct SecondFactorRoute;
+
+#[lazy_route]
+impl LazyRoute for SecondFactorRoute {
+    fn data() -> Self {
+        SecondFactorRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let SecondFactorRoute = this;
+        view! { <SecondFactorPageView/> }.into_any()
+    }
+}
 
 #[component]
 pub fn SecondFactorPageView() -> impl IntoView {

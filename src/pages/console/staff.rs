@@ -10,6 +10,23 @@ use crate::language::use_locale;
 use crate::server_fns::console::staff::{staff_list, GrantRole, RevokeRole, StaffData};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct StaffRoute;
+
+#[lazy_route]
+impl LazyRoute for StaffRoute {
+    fn data() -> Self {
+        StaffRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let StaffRoute = this;
+        view! { <StaffPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn StaffPage() -> impl IntoView {

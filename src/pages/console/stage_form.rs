@@ -14,6 +14,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The page as a lazy route (a wasm chunk of its own with `--split`): fans
+/// never download the console's code.
+pub struct StageFormRoute;
+
+#[lazy_route]
+impl LazyRoute for StageFormRoute {
+    fn data() -> Self {
+        StageFormRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let StageFormRoute = this;
+        view! { <StageFormPage/> }.into_any()
+    }
+}
 
 #[component]
 pub fn StageFormPage() -> impl IntoView {
