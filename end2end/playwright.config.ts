@@ -6,8 +6,9 @@ import * as path from "node:path";
 // The release server, started on its own port with a fresh data folder per run,
 // set up by `tiket import` from fixtures/: the reference festival's four stages
 // (which tests only look at) and four "Rehearsal" stages on day 3 that tests buy
-// from, all on sale until 2099. Workers load this file too: the environment
-// variable keeps them on one folder.
+// from, all on sale until 2099; then `tiket staff add` makes the organiser the
+// console's tests sign in as (ORGANISER in tests/helpers.ts). Workers load this
+// file too: the environment variable keeps them on one folder.
 const port = Number(process.env.TIKET_E2E_PORT ?? 3100);
 process.env.TIKET_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "tiket-e2e-"));
 
@@ -35,10 +36,17 @@ export default defineConfig({
       ],
     },
   },
+  // The console's story publishes a second festival, which turns `/` from the
+  // festival's page into a list of festivals: it runs once the fans' tests are done.
+  projects: [
+    { name: "fans", testIgnore: /console\.spec\.ts/ },
+    { name: "console", testMatch: /console\.spec\.ts/, dependencies: ["fans"] },
+  ],
   webServer: {
     command:
       'set -e; "$TIKET_E2E_BIN" import --stages end2end/fixtures/stages.json --tickets end2end/fixtures/tickets.csv ' +
       '--festival-name "hololive 5th fes. Capture the Moment" --slug hololive-5th-fes --venue "Makuhari Messe, Chiba" >/dev/null; ' +
+      'printf "%s\\n" "$TIKET_E2E_ORGANISER_PASSWORD" | "$TIKET_E2E_BIN" staff add "$TIKET_E2E_ORGANISER" --role organiser --password-stdin >/dev/null; ' +
       'exec "$TIKET_E2E_BIN" serve',
     cwd: "..",
     url: `http://127.0.0.1:${port}/`,
@@ -52,6 +60,9 @@ export default defineConfig({
       // `make test-e2e` passes the build's site folder; Leptos.toml's default otherwise.
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? "target/site",
       TIKET_DATA_DIR: process.env.TIKET_E2E_DATA_DIR,
+      // The organiser `tiket staff add` makes (tests/helpers.ts's ORGANISER).
+      TIKET_E2E_ORGANISER: "e2eorganiser",
+      TIKET_E2E_ORGANISER_PASSWORD: "glowstick-encore-2099",
       // Every test fan signs up from 127.0.0.1: one client address.
       TIKET_SIGN_UPS_PER_CLIENT_PER_HOUR: "1000000",
       RUST_LOG: "warn",

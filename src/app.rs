@@ -6,6 +6,11 @@ use crate::components::notice::ErrorNotice;
 use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
+use crate::pages::console::{
+    dashboard::DashboardRoute, festival_editor::FestivalEditorRoute, home::ConsoleHomeRoute,
+    orders::OrdersRoute, second_factor::SecondFactorRoute, staff::StaffRoute,
+    stage_form::StageFormRoute,
+};
 use crate::pages::{
     home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
     sign_up::SignUpRoute, stage::StagePage, stage_list::FestivalPage,
@@ -103,6 +108,15 @@ fn Site() -> impl IntoView {
                             <Route path=path!("my-tickets") view={Lazy::<MyTicketsRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("staff/second-factor") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console") view={Lazy::<ConsoleHomeRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/festivals/new") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/new") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/stages/:id") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -126,6 +126,22 @@ pub struct Flash {
     /// Tickets were just bought.
     pub bought: Option<Bought>,
     pub signed_out: bool,
+    /// What a staff form held when refused, field by field (form name, value).
+    #[serde(default)]
+    pub typed: Vec<(String, String)>,
+    /// An organiser's recovery codes, shown once after setting up the second factor.
+    #[serde(default)]
+    pub recovery_codes: Vec<String>,
+}
+
+impl Flash {
+    /// What was typed in the field `name` of a refused staff form.
+    pub fn typed(&self, name: &str) -> Option<String> {
+        self.typed
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    }
 }
 
 /// A purchase just made, as the tickets page announces it.

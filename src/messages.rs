@@ -166,6 +166,10 @@ pub enum Message {
     WrongOneTimeCode,
     BadSearch,
     BadSlug,
+    /// A staff form names an account nobody has.
+    NoSuchAccount {
+        name: String,
+    },
     /// Imported tickets that do not fit the shop (`detail`: which, in English).
     ImportConflict {
         detail: String,
@@ -457,6 +461,9 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
         WrongOneTimeCode => td_string!(l, errors.wrong_one_time_code).to_string(),
         BadSearch => td_string!(l, errors.bad_search).to_string(),
         BadSlug => td_string!(l, errors.bad_slug).to_string(),
+        NoSuchAccount { name } => {
+            td_string!(l, errors.no_such_account, name = name.clone()).to_string()
+        }
         ImportConflict { detail } => {
             td_string!(l, errors.import_conflict, detail = detail.clone()).to_string()
         }

@@ -24,6 +24,47 @@ pub const MY_TICKETS: &str = "/my-tickets";
 pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_UP: &str = "/sign-up";
 
+/// Where an organiser passes (or sets up) the second factor.
+pub const SECOND_FACTOR: &str = "/staff/second-factor";
+/// The organiser's console: the festivals.
+pub const CONSOLE: &str = "/console";
+/// A new festival.
+pub const CONSOLE_NEW_FESTIVAL: &str = "/console/festivals/new";
+/// The orders desk (`?q=` a fan's name or a ticket code).
+pub const CONSOLE_ORDERS: &str = "/console/orders";
+/// Staff and their roles.
+pub const CONSOLE_STAFF: &str = "/console/staff";
+
+/// A festival's editor.
+pub fn console_festival(slug: &str) -> String {
+    format!("/console/f/{slug}")
+}
+
+/// A new stage of a festival.
+pub fn console_new_stage(slug: &str) -> String {
+    format!("/console/f/{slug}/stages/new")
+}
+
+/// One stage's form.
+pub fn console_stage(slug: &str, id: impl std::fmt::Display) -> String {
+    format!("/console/f/{slug}/stages/{id}")
+}
+
+/// A festival's sales dashboard.
+pub fn console_dashboard(slug: &str) -> String {
+    format!("/console/f/{slug}/dashboard")
+}
+
+/// The orders desk searching for `query`.
+pub fn console_orders(query: &str) -> String {
+    format!("{CONSOLE_ORDERS}?q={}", encode_path(query))
+}
+
+/// A festival's tickets as CSV (the organiser JSON API; the session cookie is enough).
+pub fn festival_tickets_csv(slug: &str) -> String {
+    format!("/api/organiser/festivals/{slug}/tickets.csv")
+}
+
 /// The home page: the festivals on sale (or the one, when one is).
 pub const HOME: &str = "/";
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 
 /** Saves a full-page screenshot as a test artifact (end2end/test-results/, not committed). */
@@ -54,4 +55,37 @@ export async function buyByApi(request: APIRequestContext, token: string, stage:
     data: { stage_id: stage, qty },
     headers: { Authorization: `Bearer ${token}` },
   });
+}
+
+/** The organiser the e2e server is given by `tiket staff add` (playwright.config.ts). */
+export const ORGANISER = { name: "e2eorganiser", password: PASSWORD } as const;
+
+/** Base32 (RFC 4648, as authenticator apps take a secret) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const char of text.toUpperCase().replace(/=+$/, "")) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The 6-digit one-time code an authenticator app shows for `secret` (RFC 6238:
+ * HMAC-SHA1, 30-second steps), with Node's own crypto. */
+export function totp(secret: string, at = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const hmac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = hmac[hmac.length - 1] & 0x0f;
+  const number = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return number.toString().padStart(6, "0");
 }

@@ -5,10 +5,12 @@
 
 pub mod account_form;
 pub mod clock;
+pub mod console;
 pub mod form;
 pub mod language_switcher;
 pub mod live_stock;
 pub mod notice;
+pub mod sales_chart;
 pub mod site_chrome;
 pub mod stage_card;
 pub mod ticket_pass;

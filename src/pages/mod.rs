@@ -1,6 +1,7 @@
 //! The pages of tiket, one per file. Each renders on the server and hydrates
 //! in the browser; data comes from the server functions in [`crate::server_fns`].
 
+pub mod console;
 pub mod home;
 pub mod my_tickets;
 pub mod not_found;

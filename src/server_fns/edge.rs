@@ -159,3 +159,44 @@ pub fn refuse_form(problem: Problem, mut flash: Flash, form_page: &str) -> Probl
     }
     problem
 }
+
+/// Why a console request may not go on: nobody (or an ended session) is
+/// signed in, an organiser has not passed the second factor in this
+/// session, or the account is not an organiser (refused `403`, with the
+/// sentence).
+#[derive(Debug)]
+pub enum NotOrganiser {
+    SignIn,
+    SecondFactor,
+    Refused(Problem),
+}
+
+/// The one check of every console page and server function: the organiser
+/// behind this request, with the second factor passed in this session
+/// (`Auth::staff` with `Role::Organiser`). A refusal's status (403) is set
+/// on the response; where to go first is the caller's to say (a page sends
+/// the visitor on, an action refuses with [`organiser_acting`]).
+pub fn organiser() -> Result<crate::server::staff::StaffCaller, NotOrganiser> {
+    use crate::server::auth::AuthError;
+    let auth = auth().map_err(NotOrganiser::Refused)?;
+    let Some(token) = session_token(&auth) else {
+        return Err(NotOrganiser::SignIn);
+    };
+    match auth.staff(&token, crate::domain::Role::Organiser) {
+        Ok(caller) => Ok(caller),
+        Err(AuthError::Session(_) | AuthError::NotSignedIn) => Err(NotOrganiser::SignIn),
+        Err(AuthError::SecondFactorNeeded) => Err(NotOrganiser::SecondFactor),
+        Err(error) => Err(NotOrganiser::Refused(refused(error))),
+    }
+}
+
+/// [`organiser`] for a form's action: anyone else is refused with the
+/// sentence (401 signed out, 403 otherwise).
+pub fn organiser_acting() -> Result<crate::server::staff::StaffCaller, Problem> {
+    use crate::server::auth::AuthError;
+    organiser().map_err(|not| match not {
+        NotOrganiser::SignIn => refused(AuthError::NotSignedIn),
+        NotOrganiser::SecondFactor => refused(AuthError::SecondFactorNeeded),
+        NotOrganiser::Refused(problem) => problem,
+    })
+}

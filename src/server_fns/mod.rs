@@ -20,6 +20,7 @@
 
 pub mod account;
 pub mod buying;
+pub mod console;
 #[cfg(feature = "ssr")]
 mod edge;
 pub mod language;
