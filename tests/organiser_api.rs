@@ -351,6 +351,42 @@ fn the_second_factor_is_passed_with_the_apps_code_once_per_session() {
     });
 }
 
+/// Guessing the six-digit code is hopeless: past a few wrong codes, every
+/// try is refused with 429 until the name's limit lets one through again,
+/// even the right code.
+#[test]
+fn wrong_codes_are_limited_per_name() {
+    run(async {
+        let server = serve().await;
+        let (_, secret) = server.organiser("kanata").await;
+        let token = server.sign_in("kanata").await;
+        let mut statuses = Vec::new();
+        for _ in 0..8 {
+            let wrong = server
+                .post(
+                    "/api/organiser/second-factor",
+                    &token,
+                    json!({"code": "000000x"}),
+                )
+                .await;
+            statuses.push(wrong.status);
+        }
+        assert!(
+            statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        assert!(statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
+        let code = current_code(&secret, server.shop.now()).unwrap();
+        let right = server
+            .post("/api/organiser/second-factor", &token, json!({"code": code}))
+            .await;
+        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.text);
+        assert!(right.text.contains("try again in"), "{}", right.text);
+    });
+}
+
 fn stage_body() -> Value {
     json!({"name": "Sunset", "day": 1,
         "doors_open": "2027-03-20T16:00", "starts_at": "2027-03-20T17:30",

@@ -173,6 +173,8 @@ pub struct Auth {
     passwords: PasswordQueue,
     /// Attempts per name, for browsers that are not returning for it.
     sign_in_attempts: DefaultKeyedRateLimiter<FanName>,
+    /// Second-factor codes tried per name (apart from passwords).
+    code_attempts: DefaultKeyedRateLimiter<FanName>,
     /// Attempts per returning browser.
     device_attempts: DefaultKeyedRateLimiter<DeviceId>,
     sign_ups_per_client: DefaultKeyedRateLimiter<IpAddr>,
@@ -209,6 +211,7 @@ impl Auth {
             options,
             passwords: PasswordQueue::new(options.hash_workers, options.sign_in_queue),
             sign_in_attempts: RateLimiter::keyed(attempts),
+            code_attempts: RateLimiter::keyed(attempts),
             device_attempts: RateLimiter::keyed(attempts),
             sign_ups_per_client: RateLimiter::keyed(quota(
                 Duration::from_secs(3600),
@@ -321,6 +324,18 @@ impl Auth {
             .map_err(|not_until| refused(not_until, false))
     }
 
+    /// Counts one second-factor code tried for `name`, held to the same
+    /// limit as sign-ins but counted apart: 5 at once, then one per 12 s, so
+    /// a six-digit code cannot be guessed.
+    pub(crate) fn count_attempt(&self, name: &FanName) -> Result<(), AuthError> {
+        self.forget_old_attempts();
+        self.code_attempts
+            .check_key(name)
+            .map_err(|not_until| AuthError::TooManyAttempts {
+                retry_after_secs: seconds_until(not_until),
+            })
+    }
+
     /// Keeps the limiters' memory bounded under a flood of names.
     fn forget_old_attempts(&self) {
         if self.sign_in_attempts.len() > 100_000 {
@@ -328,6 +343,9 @@ impl Auth {
         }
         if self.device_attempts.len() > 100_000 {
             self.device_attempts.retain_recent();
+        }
+        if self.code_attempts.len() > 100_000 {
+            self.code_attempts.retain_recent();
         }
         if self.sign_ups_per_client.len() > 100_000 {
             self.sign_ups_per_client.retain_recent();

@@ -10,6 +10,8 @@
 //!   code checked, then the factor and the session's pass saved as records.
 //!
 //! Recovery codes (ten, each used once) are kept only as SHA-256 hashes.
+//! Codes tried are limited per name like sign-ins (5 at once, then one per
+//! 12 s), so guessing a six-digit code is hopeless.
 
 use super::auth::{token_hash, Auth, AuthError};
 use crate::domain::{FanName, Role, SecondFactor};
@@ -179,6 +181,7 @@ impl Auth {
             // Replacing a factor needs the old one: not through this door.
             return Err(AuthError::SecondFactorNeeded);
         }
+        self.count_attempt(&name)?;
         let shop = self.shop();
         if !code_matches(secret, code, shop.now()) {
             return Err(AuthError::WrongOneTimeCode);
@@ -197,6 +200,7 @@ impl Auth {
     /// app's current code or one unused recovery code.
     pub async fn pass_second_factor(&self, token: &str, code: &str) -> Result<(), AuthError> {
         let (name, _, _) = self.organiser_signing_in(token)?;
+        self.count_attempt(&name)?;
         let shop = self.shop();
         let factor = shop
             .second_factor(&name)

@@ -34,6 +34,8 @@ use std::sync::Arc;
             example = json!({"error": "that one-time code is not right (or was already used); type the current code from your app, or a recovery code"})),
         (status = 403, description = "Not an organiser, or no second factor is set up yet (set one up first), or the session cookie was sent from another site", body = ErrorBody,
             example = json!({"error": "this is for staff with the role organiser; your account does not have it"})),
+        (status = 429, description = "Too many codes tried for this name: wait the seconds `Retry-After` gives (5 at once, then one per 12 s)", body = ErrorBody,
+            example = json!({"error": "too many sign-in attempts for this name; try again in 12 seconds"})),
     ))]
 pub async fn pass_second_factor(
     State(auth): State<Arc<Auth>>,
@@ -85,6 +87,8 @@ pub async fn set_up_second_factor(
             example = json!({"error": "this is for staff with the role organiser; your account does not have it"})),
         (status = 409, description = "This organiser's second factor is set up already", body = ErrorBody,
             example = json!({"error": "this account's second factor is already set up; sign in with a code from its app (replacing it is done on the server machine)"})),
+        (status = 429, description = "Too many codes tried for this name: wait the seconds `Retry-After` gives (5 at once, then one per 12 s)", body = ErrorBody,
+            example = json!({"error": "too many sign-in attempts for this name; try again in 12 seconds"})),
     ))]
 pub async fn confirm_second_factor(
     State(auth): State<Arc<Auth>>,

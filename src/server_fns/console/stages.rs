@@ -286,8 +286,24 @@ pub async fn save_stage(
         )?,
         closed,
     };
-    let edit = FestivalEdit::SaveStage { festival, stage };
     let then = routes::console_festival(&slug);
+    if id.parse::<u32>().is_err() {
+        // A new stage: its id is chosen under the shop's lock, so two
+        // stages added at once never share one.
+        let shop = super::super::edge::shop()?;
+        return match shop.add_stage(festival, stage, Some(caller.name)).await {
+            Ok(_) => {
+                super::super::edge::redirect(&then);
+                Ok(())
+            }
+            Err(error) => Err(refuse_typed(
+                super::super::edge::refused(error),
+                typed,
+                &form_page,
+            )),
+        };
+    }
+    let edit = FestivalEdit::SaveStage { festival, stage };
     super::festivals::make_edit(caller, edit, &then, &form_page, typed.clone()).await
 }
 
