@@ -380,9 +380,18 @@ fn wrong_codes_are_limited_per_name() {
             .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s)));
         let code = current_code(&secret, server.shop.now()).unwrap();
         let right = server
-            .post("/api/organiser/second-factor", &token, json!({"code": code}))
+            .post(
+                "/api/organiser/second-factor",
+                &token,
+                json!({"code": code}),
+            )
             .await;
-        assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "{}", right.text);
+        assert_eq!(
+            right.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            right.text
+        );
         assert!(right.text.contains("try again in"), "{}", right.text);
     });
 }
@@ -742,6 +751,25 @@ fn both_exports_hold_every_ticket_and_the_legacy_one_imports() {
         assert_eq!(export.status, StatusCode::OK);
         assert_eq!(export.headers["content-type"], "text/csv; charset=utf-8");
         assert!(export.text.starts_with('\u{feff}'));
+        // As browsers ask for it: compressed, to its end (a compressing
+        // layer polls the stream once more after it ends; that must not fail).
+        for path in ["tickets.csv", "tickets-legacy.csv"] {
+            let compressed = server
+                .http
+                .get(format!(
+                    "{}/api/organiser/festivals/hololive-5th-fes/{path}",
+                    server.base
+                ))
+                .bearer_auth(&token)
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .expect("the export answers");
+            assert_eq!(compressed.status(), StatusCode::OK);
+            assert_eq!(compressed.headers()["content-encoding"], "gzip");
+            let body = compressed.bytes().await.expect("the whole body arrives");
+            assert!(body.len() > 20, "{path}: {} bytes", body.len());
+        }
         let lines: Vec<&str> = export.text.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(
             lines[0],

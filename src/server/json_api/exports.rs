@@ -178,5 +178,7 @@ fn streamed(
             chunk.map(|(bytes, state)| (Ok::<_, std::convert::Infallible>(bytes), state)),
         )
     });
-    Body::from_stream(pages)
+    // Fused: a compressing layer may ask again after the end, which an
+    // `unfold` alone answers with a panic.
+    Body::from_stream(futures_util::StreamExt::fuse(pages))
 }
