@@ -29,7 +29,7 @@ use std::sync::Arc;
 #[into_params(parameter_in = Path)]
 pub struct FestivalPath {
     /// The festival's address name.
-    #[param(schema_with = rules::slug, required = true)]
+    #[param(schema_with = rules::slug)]
     pub slug: String,
 }
 
@@ -38,10 +38,10 @@ pub struct FestivalPath {
 #[into_params(parameter_in = Path)]
 pub struct StagePath {
     /// The festival's address name.
-    #[param(schema_with = rules::slug, required = true)]
+    #[param(schema_with = rules::slug)]
     pub slug: String,
     /// The stage's id.
-    #[param(schema_with = rules::any_stage_id, required = true)]
+    #[param(schema_with = rules::any_stage_id)]
     pub id: u32,
 }
 

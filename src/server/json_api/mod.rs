@@ -295,7 +295,35 @@ fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // Modifiers run before the routes add their operations; run these after.
     utoipa::Modify::modify(&CommonErrors, &mut document);
     utoipa::Modify::modify(&links::Links, &mut document);
+    utoipa::Modify::modify(&PathPartsRequired, &mut document);
     (api, document)
+}
+
+/// Every path parameter is required, as OpenAPI demands (a parameter whose
+/// schema comes from `rules` is otherwise written as optional).
+struct PathPartsRequired;
+
+impl utoipa::Modify for PathPartsRequired {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::Required;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    if parameter.parameter_in == ParameterIn::Path {
+                        parameter.required = Required::True;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The OpenAPI document of the JSON API.
@@ -376,5 +404,22 @@ mod tests {
     fn the_buy_route_is_the_one_the_timeout_leaves_alone() {
         let document = super::openapi();
         assert!(document.paths.paths.contains_key(crate::routes::API_BUY));
+        let path_parts_optional: Vec<String> = document
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|operation| operation.parameters.iter().flatten())
+                    .filter(|p| {
+                        p.parameter_in == utoipa::openapi::path::ParameterIn::Path
+                            && p.required != utoipa::openapi::Required::True
+                    })
+                    .map(move |p| format!("{path}: {}", p.name))
+            })
+            .collect();
+        assert!(path_parts_optional.is_empty(), "{path_parts_optional:?}");
     }
 }

@@ -134,7 +134,7 @@ pub async fn staff(
 #[into_params(parameter_in = Path)]
 pub struct StaffPath {
     /// The account's user name.
-    #[param(schema_with = rules::fan_name, required = true)]
+    #[param(schema_with = rules::fan_name)]
     pub name: String,
 }
 
@@ -143,7 +143,7 @@ pub struct StaffPath {
 #[into_params(parameter_in = Path)]
 pub struct StaffRolePath {
     /// The account's user name.
-    #[param(schema_with = rules::fan_name, required = true)]
+    #[param(schema_with = rules::fan_name)]
     pub name: String,
     /// `organiser` or `door`.
     #[param(inline)]
