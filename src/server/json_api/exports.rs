@@ -54,16 +54,29 @@ pub async fn sales(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The tickets found (none for a blank query)", body = [OrganiserTicketView]),
-        (status = 400, description = "`q` is missing, repeated, or joined by another parameter", body = ErrorBody,
-            example = json!({"error": "the query string does not fit: missing field `q`"})),
+        (status = 400, description = "`q` is repeated, or joined by another parameter", body = ErrorBody,
+            example = json!({"error": "the query string does not fit: duplicate field `q`"})),
+        (status = 422, description = "`q` is empty (only spaces find nothing)", body = ErrorBody,
+            example = json!({"error": "type a fan's name or a ticket code to search"})),
     ))]
 pub async fn search_tickets(
     State(shop): State<Arc<Shop>>,
     _organiser: OrganiserCaller,
     ApiQuery(query): ApiQuery<SearchQuery>,
-) -> Json<Vec<OrganiserTicketView>> {
-    let found = shop.search_tickets(&query.q);
-    Json(found.iter().map(OrganiserTicketView::from).collect())
+) -> Result<Json<Vec<OrganiserTicketView>>, ApiError> {
+    // No `q`: nothing asked, nothing found.
+    let Some(q) = query.q else {
+        return Ok(Json(Vec::new()));
+    };
+    if q.is_empty() {
+        let refusal = crate::refusal::Refusal::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            crate::messages::Message::BadSearch,
+        );
+        return Err(refusal.into());
+    }
+    let found = shop.search_tickets(&q);
+    Ok(Json(found.iter().map(OrganiserTicketView::from).collect()))
 }
 
 /// The festival's tickets as CSV, in the order they were sold: UTF-8 with a

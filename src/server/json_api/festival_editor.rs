@@ -84,7 +84,7 @@ async fn edit(
     responses(
         (status = 200, description = "Every festival with its stages and their sales", body = [OrganiserFestivalView]),
     ))]
-pub async fn festivals(
+pub async fn all_festivals(
     State(shop): State<Arc<Shop>>,
     _organiser: OrganiserCaller,
 ) -> Result<Json<Vec<OrganiserFestivalView>>, ApiError> {

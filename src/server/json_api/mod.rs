@@ -263,7 +263,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(organiser::grant_role))
         .routes(routes!(organiser::revoke_role))
         .routes(routes!(
-            festival_editor::festivals,
+            festival_editor::all_festivals,
             festival_editor::create_festival
         ))
         .routes(routes!(
@@ -421,5 +421,20 @@ mod tests {
             })
             .collect();
         assert!(path_parts_optional.is_empty(), "{path_parts_optional:?}");
+        let mut ids: Vec<&str> = document
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| {
+                [&item.get, &item.post, &item.put, &item.patch, &item.delete]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|operation| operation.operation_id.as_deref())
+            })
+            .collect();
+        let all = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "every operation id is unique");
     }
 }

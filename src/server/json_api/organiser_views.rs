@@ -5,6 +5,7 @@
 //! that are not planned (when a ticket was bought, an edit made) are RFC 3339.
 
 use super::rules;
+use super::views::whole;
 use crate::domain::{
     FestivalEdit, FestivalListing, FestivalState, Role, Slug, Stage, StageId, StageListing, Ticket,
     TimeZoneName, Yen,
@@ -316,6 +317,7 @@ pub struct StageInput {
     #[schema(schema_with = rules::display_name)]
     pub name: String,
     #[schema(schema_with = rules::day)]
+    #[serde(deserialize_with = "whole::u8")]
     pub day: u8,
     #[schema(schema_with = rules::local_time)]
     pub doors_open: LocalTime,
@@ -326,13 +328,15 @@ pub struct StageInput {
     #[schema(schema_with = rules::local_time)]
     pub sale_closes: LocalTime,
     #[schema(schema_with = rules::price)]
+    #[serde(deserialize_with = "whole::u64")]
     pub price: u64,
     #[schema(schema_with = rules::stock)]
+    #[serde(deserialize_with = "whole::u32")]
     pub total_stock: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::optional_u32")]
     #[schema(schema_with = rules::per_order, required = false, nullable = true)]
     pub per_order: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole::optional_u32")]
     #[schema(schema_with = rules::per_fan, required = false, nullable = true)]
     pub per_fan: Option<u32>,
     /// Closed: nothing more is sold, its tickets stay valid (a stage with
@@ -377,6 +381,7 @@ pub struct NewStageView {
 #[schema(example = json!({"stages": [2, 1, 3, 4]}))]
 pub struct StageOrder {
     #[schema(schema_with = stage_ids)]
+    #[serde(deserialize_with = "whole::list_u32")]
     pub stages: Vec<u32>,
 }
 
@@ -545,9 +550,10 @@ impl From<&SalesSummary> for SalesView {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
-    /// A ticket code or a fan's name.
+    /// A ticket code or a fan's name (none: nothing found).
+    #[serde(default)]
     #[param(schema_with = rules::search_query)]
-    pub q: String,
+    pub q: Option<String>,
 }
 
 /// A role, as paths and bodies name it.

@@ -204,6 +204,48 @@ fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error>
     deserializer.deserialize_any(WholeNumber("a whole number of tickets, like 2"))
 }
 
+/// Whole numbers for the organisers' bodies: `2` or `2.0` (an integer to
+/// JSON Schema too), never a fraction, as the fans' buy reads them.
+pub mod whole {
+    use super::WholeNumber;
+    use serde::de::{Deserialize, Deserializer, Error};
+
+    /// One whole number, for `Option` and `Vec` fields.
+    pub struct Whole(pub u32);
+
+    impl<'de> Deserialize<'de> for Whole {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer
+                .deserialize_any(WholeNumber("a whole number, like 4"))
+                .map(Whole)
+        }
+    }
+
+    pub fn u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+        Whole::deserialize(deserializer).map(|whole| whole.0)
+    }
+
+    pub fn u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        u32(deserializer).map(u64::from)
+    }
+
+    pub fn u8<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+        let number = u32(deserializer)?;
+        ::core::primitive::u8::try_from(number)
+            .map_err(|_| D::Error::custom(format!("{number} is more than 255")))
+    }
+
+    pub fn optional_u32<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<u32>, D::Error> {
+        Option::<Whole>::deserialize(deserializer).map(|whole| whole.map(|w| w.0))
+    }
+
+    pub fn list_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+        Vec::<Whole>::deserialize(deserializer).map(|all| all.into_iter().map(|w| w.0).collect())
+    }
+}
+
 /// Reads a non-negative whole number, saying what it is for when it is not.
 struct WholeNumber(&'static str);
 
