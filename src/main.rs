@@ -58,6 +58,18 @@ enum StaffCommand {
     /// data folder no server holds; a missing one is set up as the server
     /// would. Later staff are added in the console.
     Add(StaffAddArgs),
+    /// Forget an account's second factor (a lost phone, no recovery code
+    /// left): they set up a new one at their next sign-in.
+    ResetSecondFactor(StaffResetArgs),
+}
+
+#[derive(Args)]
+struct StaffResetArgs {
+    /// The account's name.
+    name: String,
+    /// The data folder.
+    #[arg(long, value_name = "DIR", env = "TIKET_DATA_DIR", default_value = "data", value_parser = non_empty_path)]
+    data_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -195,6 +207,11 @@ fn main() -> ExitCode {
             })
             .map(|done| println!("{done}"))
             .map_err(|e| e.to_string())
+        }
+        Command::Staff(StaffCommand::ResetSecondFactor(args)) => {
+            commands::reset_second_factor(&args.data_dir, &args.name)
+                .map(|done| println!("{done}"))
+                .map_err(|e| e.to_string())
         }
         Command::Backup(args) => tiket::store::backup::backup(&args.data_dir, &args.to)
             .map(|summary| {

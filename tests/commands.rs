@@ -128,3 +128,64 @@ fn a_folder_a_running_shop_holds_is_not_touched() {
         "{stderr}"
     );
 }
+
+/// A lost phone: the operator forgets the organiser's second factor, which
+/// they set up anew at their next sign-in. An unknown name changes nothing.
+#[test]
+fn a_lost_second_factor_is_reset_on_the_server_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let made = staff_add(
+        &data,
+        &["a-chan", "--role", "organiser", "--password-stdin"],
+        "correct horse battery\n",
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let name = FanName::new("a-chan").unwrap();
+    {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = JsonStore::open(&data).unwrap();
+            let shop = tiket::shop::Shop::open(
+                store,
+                tiket::domain::Festival::reference,
+                tiket::shop::ShopOptions::default(),
+            )
+            .unwrap();
+            let factor = tiket::domain::SecondFactor {
+                secret: "JBSWY3DPEHPK3PXP".into(),
+                recovery_hashes: Vec::new(),
+            };
+            shop.set_second_factor(&name, Some(factor)).await.unwrap();
+            shop.close().await.unwrap();
+        });
+    }
+    let reset = |who: &str| {
+        Command::new(env!("CARGO_BIN_EXE_tiket"))
+            .args(["staff", "reset-second-factor", who, "--data-dir"])
+            .arg(&data)
+            .env_remove("TIKET_DATA_DIR")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let unknown = reset("nobody");
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("there is no account named nobody"));
+    let done = reset("a-chan");
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert!(text(&done.stdout).contains("set up a new one"));
+    let last = records(&data)
+        .into_iter()
+        .rev()
+        .find(|record| matches!(record, Record::SecondFactorSet { .. }));
+    assert!(
+        matches!(last, Some(Record::SecondFactorSet { factor: None, .. })),
+        "{last:?}"
+    );
+    let again = reset("a-chan");
+    assert!(text(&again.stdout).contains("nothing changed"));
+}

@@ -1,6 +1,6 @@
 //! The commands an operator runs on the server machine against a data
 //! folder no server holds: `tiket staff add` (the first organiser, and any
-//! staff account) and `tiket import` into a folder that already holds a
+//! staff account), `tiket staff reset-second-factor` (a lost phone) and `tiket import` into a folder that already holds a
 //! shop (a new festival beside the others). Each opens the shop on the
 //! folder as the server would (setting up a missing one with the reference
 //! festival), makes its change through the shop's one write path, and
@@ -116,6 +116,38 @@ pub fn add_staff(
                 name.as_str()
             ),
         })
+    })
+}
+
+/// Forgets `name`'s second factor (saved as a record, with no factor), so
+/// they set up a new one at their next sign-in; their sessions that passed
+/// the old one stay signed in until they end. Answers what was done.
+pub fn reset_second_factor(dir: &Path, name: &str) -> Result<String, CommandError> {
+    let name = FanName::new(name).map_err(|e| CommandError::Refused(e.to_string()))?;
+    if !dir.exists() {
+        return Err(CommandError::Refused(format!(
+            "there is no data folder at {}",
+            dir.display()
+        )));
+    }
+    with_shop(dir, async |shop| {
+        if shop.account(&name).is_none() {
+            return Err(CommandError::Refused(format!(
+                "there is no account named {}",
+                name.as_str()
+            )));
+        }
+        if shop.second_factor(&name).is_none() {
+            return Ok(format!(
+                "{} has no second factor set up; nothing changed",
+                name.as_str()
+            ));
+        }
+        shop.set_second_factor(&name, None).await?;
+        Ok(format!(
+            "forgot {}'s second factor; they set up a new one at their next sign-in",
+            name.as_str()
+        ))
     })
 }
 
