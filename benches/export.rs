@@ -151,6 +151,7 @@ fn seed_folder(dir: &Path, tickets: usize) {
             per_order: None,
             per_fan: None,
             closed: false,
+            reentry: false,
         })
         .collect();
     let mut festival = Festival::new("Export fes", "Hall", stages).unwrap();

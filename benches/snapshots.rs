@@ -264,6 +264,7 @@ fn seed_folder(dir: &Path, tickets: usize, accounts: usize) -> u64 {
             per_order: None,
             per_fan: None,
             closed: false,
+            reentry: false,
         })
         .collect();
     let festival = Festival::new("Recovery fes", "Hall", stages).unwrap();

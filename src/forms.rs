@@ -36,6 +36,8 @@ pub enum Field {
     PerOrder,
     PerFan,
     Code,
+    /// The door page's gate name.
+    Gate,
 }
 
 impl Field {
@@ -58,6 +60,7 @@ impl Field {
             "per_order" => Field::PerOrder,
             "per_fan" => Field::PerFan,
             "code" => Field::Code,
+            "gate" => Field::Gate,
             _ => return None,
         })
     }

@@ -10,8 +10,8 @@
 //! new file; no code here changes.
 
 use crate::domain::{
-    EditError, FanNameError, NameError, PasswordError, Role, SessionError, StaffError, StageError,
-    StageId, TimeZoneName,
+    DoorError, EditError, FanNameError, NameError, PasswordError, Role, SessionError, StaffError,
+    StageError, StageId, TimeZoneName,
 };
 use crate::i18n::td_string;
 use crate::when;
@@ -159,6 +159,8 @@ pub enum Message {
     },
     Edit(EditError),
     Staff(StaffError),
+    /// The door could not answer a scan.
+    Door(DoorError),
     NotStaff {
         role: Role,
     },
@@ -446,6 +448,7 @@ pub fn sentence(message: &Message, lang: Lang) -> String {
             false => td_string!(l, errors.stage_closed, stage = stage_words(stage)).to_string(),
         },
         Edit(error) => edit_sentence(error, l),
+        Door(error) => door_sentence(error, l),
         Staff(StaffError::LastOrganiser(name)) => {
             td_string!(l, errors.last_organiser, name = name.clone()).to_string()
         }
@@ -508,6 +511,28 @@ fn name_problem(error: NameError, l: Lang) -> String {
         }
         NameError::ControlCharacter => td_string!(l, errors.text_control).to_string(),
         NameError::Markup => td_string!(l, errors.text_markup).to_string(),
+    }
+}
+
+/// Why the door could not answer a scan, in `l`.
+fn door_sentence(error: &DoorError, l: Lang) -> String {
+    match error {
+        DoorError::ScanReused => td_string!(l, errors.scan_reused).to_string(),
+        DoorError::Gate(error) => td_string!(
+            l,
+            errors.named_field_problem,
+            field = td_string!(l, errors.field_gate).to_string(),
+            problem = name_problem(*error, l)
+        )
+        .to_string(),
+        DoorError::UnknownStage(stage) => {
+            td_string!(l, errors.door_unknown_stage, stage = stage.0).to_string()
+        }
+        DoorError::TimeAhead => td_string!(l, errors.scan_time_ahead).to_string(),
+        DoorError::TimeBehind => td_string!(l, errors.scan_time_behind).to_string(),
+        DoorError::UnknownFestival(slug) => {
+            td_string!(l, errors.unknown_festival, slug = slug.clone()).to_string()
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! `{"error": "<sentence>"}`; the server functions as a `Problem` beside the
 //! form. Both get the sentence from [`messages::sentence`], in a language.
 
-use crate::domain::{AccountError, BuyError, EditError, StaffError, TimeZoneName};
+use crate::domain::{AccountError, BuyError, DoorError, EditError, StaffError, TimeZoneName};
 use crate::forms::Field;
 use crate::messages::{self, Lang, Message, StageRef};
 use crate::server::auth::AuthError;
@@ -194,6 +194,19 @@ impl From<ShopError> for Refusal {
                     StaffError::NoSuchRole { .. } => StatusCode::NOT_FOUND,
                 };
                 Refusal::new(status, Message::Staff(error))
+            }
+            ShopError::Door(error) => {
+                let status = match error {
+                    DoorError::UnknownFestival(_) => StatusCode::NOT_FOUND,
+                    DoorError::ScanReused => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let gate = matches!(error, DoorError::Gate(_));
+                let refusal = Refusal::new(status, Message::Door(error));
+                match gate {
+                    true => refusal.about(Field::Gate),
+                    false => refusal,
+                }
             }
             ShopError::Import(error) => Refusal::new(
                 StatusCode::CONFLICT,

@@ -27,6 +27,18 @@ impl Catalogue {
         &self.festivals
     }
 
+    /// A festival's number: its place in the catalogue, which never changes
+    /// (festivals are added, never removed). Signed tickets carry it.
+    pub fn number(&self, slug: &Slug) -> Option<u16> {
+        let at = self.festivals.iter().position(|f| &f.slug == slug)?;
+        u16::try_from(at).ok()
+    }
+
+    /// The festival with this number.
+    pub fn by_number(&self, number: u16) -> Option<&Festival> {
+        self.festivals.get(usize::from(number))
+    }
+
     pub fn festival(&self, slug: &Slug) -> Option<&Festival> {
         self.festivals.iter().find(|f| &f.slug == slug)
     }

@@ -108,6 +108,7 @@ impl Festival {
                 per_order: None,
                 per_fan: None,
                 closed: false,
+                reentry: false,
             })
             .collect();
         // Valid by construction; `the_reference_festival_…` checks it.

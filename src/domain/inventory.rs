@@ -21,7 +21,8 @@ pub struct Inventory {
     sold: HashMap<StageId, u32>,
     /// Positions in `tickets` of each fan's tickets (a handful per fan).
     by_owner: HashMap<FanName, Vec<usize>>,
-    ids: HashSet<TicketId>,
+    /// Position in `tickets` of each id.
+    ids: HashMap<TicketId, usize>,
     /// Position in `tickets` of each code.
     codes: HashMap<TicketCode, usize>,
     /// Yen taken per stage.
@@ -40,7 +41,7 @@ impl Inventory {
             tickets: Vec::new(),
             sold: HashMap::new(),
             by_owner: HashMap::new(),
-            ids: HashSet::new(),
+            ids: HashMap::new(),
             codes: HashMap::new(),
             revenue: HashMap::new(),
             per_minute: HashMap::new(),
@@ -271,7 +272,7 @@ impl Inventory {
             if self.sold(stage.id).saturating_add(*extra) > stage.total_stock {
                 return Err(RestoreError::Oversold(ticket.id, stage.id));
             }
-            if self.ids.contains(&ticket.id) || !ids.insert(ticket.id) {
+            if self.ids.contains_key(&ticket.id) || !ids.insert(ticket.id) {
                 return Err(RestoreError::DuplicateId(ticket.id));
             }
             if self.codes.contains_key(&ticket.code) || !codes.insert(ticket.code) {
@@ -307,7 +308,7 @@ impl Inventory {
     fn fresh_id(&self, rng: &mut impl Rng) -> TicketId {
         loop {
             let id = TicketId::random(rng);
-            if !self.ids.contains(&id) {
+            if !self.ids.contains_key(&id) {
                 return id;
             }
         }
@@ -341,7 +342,7 @@ impl Inventory {
             .entry(ticket.owner.clone())
             .or_default()
             .push(self.tickets.len());
-        self.ids.insert(ticket.id);
+        self.ids.insert(ticket.id, self.tickets.len());
         self.codes.insert(ticket.code, self.tickets.len());
         *self.revenue.entry(ticket.stage).or_default() += ticket.price.map_or(0, |p| p.0);
         let minute = ticket.bought_at.unix_timestamp().div_euclid(60);
@@ -352,6 +353,11 @@ impl Inventory {
             .entry(minute)
             .or_default() += 1;
         self.tickets.push(ticket);
+    }
+
+    /// The ticket with this id.
+    pub fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.ids.get(&id).map(|&i| &self.tickets[i])
     }
 
     /// The ticket with this code.

@@ -11,6 +11,8 @@
 //!   festival and where each stage belongs; [`festival_edit`]: the editor's
 //!   rules; [`slug`], [`names`]: addresses, zones and names;
 //! - [`staff`]: roles (organiser, door) and second factors;
+//! - [`door`]: admissions and the rule that admits a ticket once;
+//!   [`door_pass`]: the signed passes tickets' QR codes carry;
 //! - [`order`]: what a fan asks for, the limits, and what a sale got;
 //! - [`inventory`]: the buy rule ([`Inventory::buy`]) and who holds what;
 //! - [`buy_error`]: why an order was refused;
@@ -21,6 +23,8 @@
 pub mod account;
 pub mod buy_error;
 pub mod catalogue;
+pub mod door;
+pub mod door_pass;
 pub mod fan;
 pub mod festival;
 pub mod festival_edit;
@@ -40,6 +44,10 @@ pub use account::{
 };
 pub use buy_error::BuyError;
 pub use catalogue::Catalogue;
+pub use door::{
+    check_gate, scan_time, CheckIn, Conflict, Decision, Door, DoorError, Scan, ScanId, ScanIdError,
+};
+pub use door_pass::{DoorKey, DoorPublicKey, PassClaims, PassError, UncheckedPass};
 pub use fan::{FanName, FanNameError};
 pub use festival::{Festival, FestivalState};
 pub use festival_edit::{EditError, FestivalEdit};

@@ -47,6 +47,10 @@ pub struct Stage {
     /// (A stage with sales is closed, never deleted.)
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub closed: bool,
+    /// Holders may leave and come back: the door admits a ticket again.
+    /// Off unless an organiser allows it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reentry: bool,
 }
 
 /// Where `now` falls in a stage's sale window.
@@ -192,6 +196,7 @@ pub(crate) mod tests {
             per_order: None,
             per_fan: None,
             closed: false,
+            reentry: false,
         }
     }
 

@@ -95,6 +95,7 @@ pub(super) fn read_stages(
             per_order: None,
             per_fan: None,
             closed: false,
+            reentry: false,
         };
         stage
             .validate()

@@ -42,7 +42,8 @@ pub(super) fn restore(records: &[Record], now: OffsetDateTime) -> Result<Account
             Record::Sold { .. }
             | Record::SecretMade { .. }
             | Record::FestivalEdited { .. }
-            | Record::FestivalImported { .. } => {}
+            | Record::FestivalImported { .. }
+            | Record::CheckedIn { .. } => {}
         }
     }
     accounts.forget_expired(now);

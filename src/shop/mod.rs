@@ -8,7 +8,9 @@
 //!   takes — lock, change, queue to the journal, release, await durability;
 //! - `keyed`: an order sent again under the same key gets its first answer;
 //! - `accounts`: accounts and sessions;
-//! - `secrets`: the server's secret keys, made once and kept as records.
+//! - `secrets`: the server's secret keys, made once and kept as records;
+//! - [`door`]: [`Shop::redeem`], the one door for letting ticket holders
+//!   in, the festivals' signing keys and passes, the console's door view.
 //!
 //! Reads take a lock only to copy what they need, so they never wait for a
 //! disk. Every sale also publishes the new stock levels on a [`watch`]
@@ -17,6 +19,7 @@
 
 mod accounts;
 pub mod buying;
+pub mod door;
 pub mod festivals;
 mod keyed;
 mod secrets;
@@ -81,6 +84,9 @@ pub enum ShopError {
     /// The staff rules said no; nothing changed.
     #[error(transparent)]
     Staff(#[from] StaffError),
+    /// The door could not answer the scan; nothing was kept.
+    #[error(transparent)]
+    Door(#[from] crate::domain::DoorError),
     /// Imported tickets that do not fit the shop (a ticket it already has,
     /// or more tickets than a stage's stock); nothing changed.
     #[error("the imported tickets do not fit: {0}")]
@@ -136,6 +142,7 @@ pub struct Shop {
     accounts: Mutex<Accounts>,
     secrets: Mutex<secrets::Secrets>,
     history: Mutex<festivals::History>,
+    door: Mutex<crate::domain::Door>,
     keyed_orders: KeyedOrders,
     admission: Semaphore,
     buy_permits: u32,
@@ -204,6 +211,7 @@ impl Shop {
             accounts: Mutex::new(accounts),
             secrets: Mutex::new(secrets::Secrets::restore(&saved.records)),
             history: Mutex::new(festivals::History::restore(&saved.records)),
+            door: Mutex::new(door::restore(&saved.records)),
             keyed_orders,
             admission: Semaphore::new(buy_permits),
             buy_permits: buy_permits as u32,

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 pub(super) struct Secrets(HashMap<String, String>);
 
 impl Secrets {
+    /// The key kept for `purpose`, if one was made.
+    pub(super) fn get(&self, purpose: &str) -> Option<&String> {
+        self.0.get(purpose)
+    }
+
     /// The keys the saved records hold (the first made for a purpose wins).
     pub(super) fn restore(records: &[Record]) -> Self {
         let mut secrets = Secrets::default();

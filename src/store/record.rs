@@ -4,8 +4,8 @@
 //! saved before it is acknowledged.
 
 use crate::domain::{
-    Account, BuyLimits, FanName, Festival, FestivalEdit, Inventory, OrderKey, Role, SecondFactor,
-    Session, Ticket, TokenHash,
+    Account, BuyLimits, CheckIn, FanName, Festival, FestivalEdit, Inventory, OrderKey, Role,
+    SecondFactor, Session, Ticket, TokenHash,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -82,6 +82,8 @@ pub enum Record {
     SecondFactorPassed { token_hash: TokenHash },
     /// A recovery code was used (each works once).
     RecoveryCodeUsed { name: FanName, code_hash: String },
+    /// A ticket's holder was let in at a door.
+    CheckedIn { check_in: CheckIn },
 }
 
 /// What replaying the records gives: see [`Saved::inventory`].
@@ -125,7 +127,8 @@ impl Saved {
             | Record::RoleGranted { .. }
             | Record::RoleRevoked { .. }
             | Record::SecondFactorSet { .. }
-            | Record::RecoveryCodeUsed { .. } => true,
+            | Record::RecoveryCodeUsed { .. }
+            | Record::CheckedIn { .. } => true,
         });
         self
     }

@@ -28,6 +28,7 @@ pub fn festival_on_sale(stocks: &[u32]) -> Festival {
             per_order: None,
             per_fan: None,
             closed: false,
+            reentry: false,
         })
         .collect();
     Festival::new("Test fes", "Test hall", stages).expect("a valid festival")

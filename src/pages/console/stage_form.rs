@@ -106,6 +106,10 @@ fn Form(form: StageFormData, save: ServerAction<SaveStage>) -> impl IntoView {
                 <input type="checkbox" name="closed" value="true" checked=!value("closed").is_empty() class="h-5 w-5 accent-glow-400"/>
                 {td_string!(l, console.stage_closed).to_string()}
             </label>
+            <label class="mt-3 flex items-center gap-2 text-sm font-semibold text-slate-200">
+                <input type="checkbox" name="reentry" value="true" checked=!value("reentry").is_empty() class="h-5 w-5 accent-glow-400"/>
+                {td_string!(l, console.stage_reentry).to_string()}
+            </label>
             <button type="submit" class=format!("mt-5 {MAIN_BUTTON}") disabled=move || save.pending().get()>{td_string!(l, console.save_stage).to_string()}</button>
         </ActionForm>
     }

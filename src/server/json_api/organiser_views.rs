@@ -234,6 +234,8 @@ pub struct OrganiserStageView {
     #[schema(example = 4)]
     pub per_fan: Option<u32>,
     pub closed: bool,
+    /// Holders may leave and come back: the door admits a ticket again.
+    pub reentry: bool,
     #[schema(example = 2)]
     pub sold: u32,
     #[schema(example = 38)]
@@ -257,6 +259,7 @@ impl OrganiserStageView {
             per_order: stage.per_order,
             per_fan: stage.per_fan,
             closed: stage.closed,
+            reentry: stage.reentry,
             sold,
             left: listing.remaining,
         }
@@ -343,6 +346,10 @@ pub struct StageInput {
     /// sales is closed, not deleted).
     #[serde(default)]
     pub closed: bool,
+    /// Holders may leave and come back in: the door admits a ticket again
+    /// (off unless set).
+    #[serde(default)]
+    pub reentry: bool,
 }
 
 impl StageInput {
@@ -363,6 +370,7 @@ impl StageInput {
             per_order: self.per_order,
             per_fan: self.per_fan,
             closed: self.closed,
+            reentry: self.reentry,
         })
     }
 }

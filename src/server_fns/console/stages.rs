@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The stage form's fields, as the form names them.
-pub const STAGE_FIELDS: [&str; 11] = [
+pub const STAGE_FIELDS: [&str; 12] = [
     "name",
     "day",
     "doors_open",
@@ -24,6 +24,7 @@ pub const STAGE_FIELDS: [&str; 11] = [
     "per_order",
     "per_fan",
     "closed",
+    "reentry",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,14 +102,8 @@ pub async fn stage_form(slug: String, id: String) -> Result<Gate<StageFormData>,
                 ("total_stock".into(), stage.total_stock.to_string()),
                 ("per_order".into(), number(stage.per_order)),
                 ("per_fan".into(), number(stage.per_fan)),
-                (
-                    "closed".into(),
-                    if stage.closed {
-                        "true".into()
-                    } else {
-                        String::new()
-                    },
-                ),
+                ("closed".into(), flag(stage.closed)),
+                ("reentry".into(), flag(stage.reentry)),
             ]
         } else {
             vec![("day".into(), "1".into())]
@@ -148,6 +143,7 @@ pub async fn save_stage(
     per_order: String,
     per_fan: String,
     closed: Option<String>,
+    reentry: Option<String>,
 ) -> Result<(), Problem> {
     use super::super::edge;
     use crate::domain::{FestivalEdit, Stage, StageId, Yen};
@@ -160,7 +156,8 @@ pub async fn save_stage(
     };
     let caller = super::acting(&form_page)?;
     let festival = super::slug(&slug)?;
-    let closed = closed.is_some_and(|value| !value.is_empty() && value != "false");
+    let ticked = |value: Option<String>| value.is_some_and(|v| !v.is_empty() && v != "false");
+    let (closed, reentry) = (ticked(closed), ticked(reentry));
     let typed: Vec<(String, String)> = [
         ("name", &name),
         ("day", &day),
@@ -176,6 +173,7 @@ pub async fn save_stage(
     .into_iter()
     .map(|(field, value)| (field.to_owned(), value.clone()))
     .chain(closed.then(|| ("closed".to_owned(), "true".to_owned())))
+    .chain(reentry.then(|| ("reentry".to_owned(), "true".to_owned())))
     .collect();
     let shop = edge::shop()?;
     let catalogue = shop.catalogue();
@@ -285,6 +283,7 @@ pub async fn save_stage(
             &per_fan,
         )?,
         closed,
+        reentry,
     };
     let then = routes::console_festival(&slug);
     if id.parse::<u32>().is_err() {
@@ -321,4 +320,13 @@ fn read_local(text: &str) -> Option<time::PrimitiveDateTime> {
         .or_else(|_| time::PrimitiveDateTime::parse(text, seconds))
         .or_else(|_| time::PrimitiveDateTime::parse(text, spaced))
         .ok()
+}
+
+/// A checkbox's value as the form holds it.
+#[cfg(feature = "ssr")]
+fn flag(on: bool) -> String {
+    match on {
+        true => "true".into(),
+        false => String::new(),
+    }
 }
