@@ -124,7 +124,7 @@ fn Live(board: DoorBoard) -> impl IntoView {
                     {move || td_string!(l, console.of_sold, sold = board.with(|b| b.sold)).to_string()}
                 </span>
                 <span class="ml-auto text-lg font-bold tabular-nums text-emerald-200">
-                    {move || td_string!(l, console.percent, percent = board.with(|b| b.percent)).to_string()}
+                    {move || format!("{}%", board.with(|b| b.percent))}
                 </span>
             </p>
             <Bar percent=Signal::derive(move || board.with(|b| b.percent)) big=true/>
@@ -187,7 +187,7 @@ fn StageRow(stage: StageDoorRow) -> impl IntoView {
                     <span class="font-bold text-white" data-admitted="">{stage.admitted}</span>
                     " / "
                     <span data-sold="">{stage.sold}</span>
-                    <span class="ml-2 text-slate-400">{td_string!(l, console.percent, percent = stage.percent).to_string()}</span>
+                    <span class="ml-2 text-slate-400">{format!("{}%", stage.percent)}</span>
                 </span>
             </div>
             <Bar percent=Signal::stored(stage.percent)/>
@@ -208,10 +208,13 @@ fn conflict_text(l: Locale, conflict: Conflict) -> String {
 #[component]
 fn Where(row: CheckInRow) -> impl IntoView {
     let l = use_locale();
+    // A line of its own on a phone; beside the code and stage when there is room.
     view! {
-        <span class="text-slate-300">{td_string!(l, console.at_gate, gate = row.gate).to_string()}</span>
-        <span class="text-slate-400">{td_string!(l, console.by_staff, name = row.by).to_string()}</span>
-        <time class="ml-auto font-mono text-xs text-slate-400" datetime=row.at_iso>{row.at}</time>
+        <span class="flex basis-full flex-wrap items-baseline gap-x-3 sm:flex-1 sm:basis-auto">
+            <span class="text-slate-300">{td_string!(l, console.at_gate, gate = row.gate).to_string()}</span>
+            <span class="text-slate-400">{td_string!(l, console.by_staff, name = row.by).to_string()}</span>
+            <time class="ml-auto font-mono text-xs text-slate-400" datetime=row.at_iso>{row.at}</time>
+        </span>
     }
 }
 
