@@ -307,5 +307,13 @@ test("the doors: a check-in by the API and an offline gate's second admission sh
   await off.goto(`/console/f/${slug}/door`);
   await expect(off.locator(`li[data-stage="${stageIds[1]}"] [data-admitted]`)).toHaveText("1");
   await expect(off.locator("section[data-conflicts]")).toHaveAttribute("data-conflicts", "1");
+  // In Japanese, at a phone's width (saved to look at).
+  await plain.addCookies([{ name: "tiket_lang", value: "ja", url: off.url() }]);
+  await off.setViewportSize({ width: 360, height: 780 });
+  await off.goto(`/console/f/${slug}/door`);
+  await expect(off.getByRole("heading", { name: "入場状況：Indonesia Fes" })).toBeVisible();
+  await expect(off.getByRole("heading", { name: "確認が必要な競合：1 件" })).toBeVisible();
+  expect(await off.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await off.screenshot({ path: `${SHOTS}/console-door-ja-360.png`, fullPage: true });
   await plain.close();
 });
