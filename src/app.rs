@@ -7,9 +7,9 @@ use crate::components::site_chrome::{SiteFooter, SiteHeader};
 use crate::i18n::{td_string, I18nContextProvider, Locale};
 use crate::language::use_locale;
 use crate::pages::console::{
-    dashboard::DashboardRoute, festival_editor::FestivalEditorRoute, home::ConsoleHomeRoute,
-    orders::OrdersRoute, second_factor::SecondFactorRoute, staff::StaffRoute,
-    stage_form::StageFormRoute,
+    dashboard::DashboardRoute, door::ConsoleDoorRoute, festival_editor::FestivalEditorRoute,
+    home::ConsoleHomeRoute, orders::OrdersRoute, second_factor::SecondFactorRoute,
+    staff::StaffRoute, stage_form::StageFormRoute,
 };
 use crate::pages::{
     home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
@@ -115,6 +115,7 @@ fn Site() -> impl IntoView {
                             <Route path=path!("console/staff") view={Lazy::<StaffRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console/f/:slug") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console/f/:slug/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("console/f/:slug/door") view={Lazy::<ConsoleDoorRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console/f/:slug/stages/new") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console/f/:slug/stages/:id") view={Lazy::<StageFormRoute>::new()} ssr=SsrMode::Async/>
                         </Routes>

@@ -55,6 +55,11 @@ pub fn console_dashboard(slug: &str) -> String {
     format!("/console/f/{slug}/dashboard")
 }
 
+/// A festival's doors in the console: admitted per stage, check-ins, conflicts.
+pub fn console_door(slug: &str) -> String {
+    format!("/console/f/{slug}/door")
+}
+
 /// The orders desk searching for `query`.
 pub fn console_orders(query: &str) -> String {
     format!("{CONSOLE_ORDERS}?q={}", encode_path(query))

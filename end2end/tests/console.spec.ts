@@ -1,12 +1,23 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import * as fs from "node:fs";
-import { ORGANISER, collectBrowserErrors, hydrated, signUpOnPage, totp, uniqueName } from "./helpers";
+import {
+  ORGANISER,
+  buyByApi,
+  collectBrowserErrors,
+  hydrated,
+  registerByApi,
+  signUpOnPage,
+  totp,
+  uniqueName,
+} from "./helpers";
 
 // The organiser's console, one story in order: the organiser (made by `tiket staff add`
 // for the e2e server) signs in, sets up the second factor, creates a festival with two
 // stages and publishes it; a fan buys on its fan pages; the dashboard follows without a reload; the
 // orders desk finds the fan by ticket code; the CSV export; the editor without
-// JavaScript. Screenshots at 360 and 1280 px go to end2end/screenshots/.
+// JavaScript; staff roles; the doors: a ticket let in by the check-in API, then
+// reported again by an offline gate, on the console's door page live (admitted
+// of sold, the log, the conflict). Screenshots at 360 and 1280 px go to end2end/screenshots/.
 test.describe.configure({ mode: "serial" });
 
 const SHOTS = "screenshots";
@@ -220,4 +231,89 @@ test("staff: a role given to an existing account and taken away; the last organi
   await expect(page.getByRole("alert")).toContainText("last organiser");
   await page.getByRole("button", { name: `Take the role Door from ${fanName}` }).click();
   await expect(page.locator(`[data-member="${fanName}"]`)).toHaveCount(0);
+});
+
+test("the doors: a check-in by the API and an offline gate's second admission show live, with the conflict", async ({ request }) => {
+  // A door account (given the role on the staff page) and a fan with a ticket, both by the API.
+  const doorName = uniqueName("door");
+  const doorToken = await registerByApi(request, doorName);
+  await page.goto("/console/staff");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill(doorName);
+  await page.getByLabel("Role", { exact: true }).selectOption("door");
+  await page.getByRole("button", { name: "Give role" }).click();
+  await expect(page.locator(`[data-member="${doorName}"]`)).toContainText("Door");
+  const fanToken = await registerByApi(request, uniqueName("fan"));
+  const bought = await buyByApi(request, fanToken, stageIds[1], 1);
+  expect(bought.status(), await bought.text()).toBe(201);
+  const code: string = (await bought.json()).tickets[0].code;
+
+  // The organiser finds the doors from the festival's dashboard: nobody in yet.
+  await page.goto(`/console/f/${slug}/dashboard`);
+  await hydrated(page);
+  await page.getByRole("link", { name: "Doors" }).click();
+  await expect(page).toHaveURL(`/console/f/${slug}/door`);
+  await hydrated(page);
+  const stage = page.locator(`li[data-stage="${stageIds[1]}"]`);
+  await expect(stage.locator("[data-sold]")).toHaveText("2");
+  await expect(stage.locator("[data-admitted]")).toHaveText("0");
+  await expect(page.locator("[data-total-admitted]")).toHaveText("0");
+  await expect(page.getByText("Nobody has been let in yet.")).toBeVisible();
+  await expect(page.locator("[data-conflicts]")).toHaveAttribute("data-conflicts", "0");
+  await expect(page.getByRole("heading", { name: /^No conflicts/ })).toBeVisible();
+
+  const redeem = (body: object) =>
+    request.post("/api/door/redeem", { data: body, headers: { Authorization: `Bearer ${doorToken}` } });
+  const admitted = await redeem({ code, gate: "North", scan_id: uniqueName("scan") });
+  expect(admitted.status(), await admitted.text()).toBe(200);
+  expect((await admitted.json()).result).toBe("admitted");
+
+  // The open page follows without a reload.
+  await expect(stage.locator("[data-admitted]")).toHaveText("1", { timeout: 10_000 });
+  await expect(page.locator("[data-total-admitted]")).toHaveText("1");
+  await expect(page.locator("[data-check-ins] li")).toHaveCount(1);
+  await expect(page.locator("[data-check-ins] li").first()).toContainText(code);
+  await expect(page.locator("[data-check-ins] li").first()).toContainText("gate North");
+  await expect(page.locator("[data-check-ins] li").first()).toContainText(`by ${doorName}`);
+  // Times on the festival's clock (Jakarta).
+  await expect(page.locator("[data-check-ins] time").first()).toContainText("WIB");
+
+  // An offline gate reports that it let the same ticket in a minute ago: kept, as a conflict.
+  const offline = await redeem({
+    code,
+    gate: "East",
+    scan_id: uniqueName("offline"),
+    at: new Date(Date.now() - 60_000).toISOString(),
+    force: true,
+  });
+  expect(offline.status(), await offline.text()).toBe(200);
+  await expect(page.locator("[data-check-ins] li")).toHaveCount(2, { timeout: 10_000 });
+  // The ticket counts once.
+  await expect(stage.locator("[data-admitted]")).toHaveText("1");
+  const newest = page.locator("[data-check-ins] li").first();
+  await expect(newest).toContainText("gate East");
+  await expect(newest.locator("[data-forced]")).toHaveText("offline");
+  await expect(newest.locator("[data-conflict]")).toHaveText("Let in twice");
+  const conflicts = page.locator("section[data-conflicts]");
+  await expect(conflicts).toHaveAttribute("data-conflicts", "1");
+  await expect(conflicts.getByRole("heading", { name: "Conflicts to check: 1" })).toBeVisible();
+  await expect(conflicts.locator("[data-conflict-row]")).toContainText(code);
+  await expect(conflicts.locator("[data-first]")).toContainText("First let in at gate North");
+  await shoot(page, "door");
+
+  // Without JavaScript the page shows the same, as the server drew it.
+  const plain = await page.context().browser()!.newContext({ javaScriptEnabled: false, storageState: await organiser.storageState() });
+  const off = await plain.newPage();
+  await off.goto(`/console/f/${slug}/door`);
+  await expect(off.locator(`li[data-stage="${stageIds[1]}"] [data-admitted]`)).toHaveText("1");
+  await expect(off.locator("section[data-conflicts]")).toHaveAttribute("data-conflicts", "1");
+  // In Japanese, at a phone's width (saved to look at).
+  await plain.addCookies([{ name: "tiket_lang", value: "ja", url: off.url() }]);
+  await off.setViewportSize({ width: 360, height: 780 });
+  await off.goto(`/console/f/${slug}/door`);
+  await expect(off.getByRole("heading", { name: "入場状況：Indonesia Fes" })).toBeVisible();
+  await expect(off.getByRole("heading", { name: "確認が必要な競合：1 件" })).toBeVisible();
+  expect(await off.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await off.screenshot({ path: `${SHOTS}/console-door-ja-360.png`, fullPage: true });
+  await plain.close();
 });

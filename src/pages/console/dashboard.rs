@@ -106,6 +106,7 @@ fn Live(sales: SalesBoard) -> impl IntoView {
             <h1 class="font-display min-w-0 break-words text-2xl font-black sm:text-3xl">{name}</h1>
             <StateBadge state/>
             <div class="ml-auto flex flex-wrap gap-2">
+                <A href=routes::console_door(&slug) attr:class=SMALL_BUTTON>{td_string!(l, console.door).to_string()}</A>
                 <A href=routes::console_festival(&slug) attr:class=SMALL_BUTTON>{td_string!(l, console.edit).to_string()}</A>
                 <a href=routes::festival_tickets_csv(&slug) class=SMALL_BUTTON download="" data-csv="">{td_string!(l, console.download_csv).to_string()}</a>
             </div>

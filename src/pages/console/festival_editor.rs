@@ -183,7 +183,10 @@ fn Editor(editor: EditorData, actions: Actions) -> impl IntoView {
                 <span class="rounded-full bg-glow-400/20 px-2 py-0.5 text-xs font-bold text-glow-300">{td_string!(l, console.default_festival).to_string()}</span>
             })}
             {festival.as_ref().map(|f| view! {
-                <A href=routes::console_dashboard(&f.slug) attr:class="ml-auto text-sm font-semibold text-glow-300 hover:underline">{td_string!(l, console.dashboard).to_string()}</A>
+                <span class="ml-auto flex gap-3">
+                    <A href=routes::console_dashboard(&f.slug) attr:class="text-sm font-semibold text-glow-300 hover:underline">{td_string!(l, console.dashboard).to_string()}</A>
+                    <A href=routes::console_door(&f.slug) attr:class="text-sm font-semibold text-glow-300 hover:underline">{td_string!(l, console.door).to_string()}</A>
+                </span>
             })}
         </div>
         <FormProblem problem/>

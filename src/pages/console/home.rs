@@ -60,6 +60,7 @@ fn Festivals(home: FestivalList) -> impl IntoView {
             {home.festivals.into_iter().map(|festival| {
                 let editor = routes::console_festival(&festival.slug);
                 let dashboard = routes::console_dashboard(&festival.slug);
+                let door = routes::console_door(&festival.slug);
                 view! {
                     <li class="flex flex-col gap-2 p-4 sm:flex-row sm:items-center sm:justify-between" data-festival=festival.slug.clone()>
                         <div class="min-w-0">
@@ -78,6 +79,7 @@ fn Festivals(home: FestivalList) -> impl IntoView {
                         <div class="flex shrink-0 gap-3 text-sm">
                             <A href=editor attr:class=link>{td_string!(l, console.edit).to_string()}</A>
                             <A href=dashboard attr:class=link>{td_string!(l, console.dashboard).to_string()}</A>
+                            <A href=door attr:class=link>{td_string!(l, console.door).to_string()}</A>
                         </div>
                     </li>
                 }

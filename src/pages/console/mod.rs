@@ -3,6 +3,7 @@
 //! (`crate::server_fns::console`); every form works without JavaScript.
 
 pub mod dashboard;
+pub mod door;
 pub mod festival_editor;
 pub mod home;
 pub mod orders;

@@ -7,6 +7,7 @@
 //! - [`festivals`]: the festival list, the festival editor and its buttons;
 //! - [`stages`]: the stage form;
 //! - [`sales`]: the dashboard;
+//! - [`door`]: the doors (admitted per stage, the check-in log, conflicts);
 //! - [`orders`]: the orders desk's search;
 //! - [`staff`]: staff and their roles.
 //!
@@ -16,6 +17,7 @@
 //! redirects, a refusal comes back beside its field (a plain form post: in
 //! the flash, with what was typed).
 
+pub mod door;
 pub mod festivals;
 pub mod orders;
 pub mod sales;
