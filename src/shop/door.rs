@@ -12,9 +12,9 @@
 use super::write::{lock, Change};
 use super::{Shop, ShopError};
 use crate::domain::{
-    check_code, check_gate, door::MOST_STAGES, scan_time, CheckIn, Decision, Door, DoorError,
-    DoorKey, DoorPublicKey, FanName, Festival, PassClaims, Scan, ScanId, Slug, StageId, Ticket,
-    TicketCode, TicketId, UncheckedPass,
+    check_code, check_gate, door::MOST_STAGES, scan_time, CheckIn, Conflict, Decision, Door,
+    DoorError, DoorKey, DoorPublicKey, FanName, Festival, PassClaims, Scan, ScanId, Slug, StageId,
+    Ticket, TicketCode, TicketId, UncheckedPass,
 };
 use crate::store::Record;
 use rand::Rng;
@@ -97,6 +97,16 @@ pub struct StageAtTheDoor {
     pub reentry: bool,
 }
 
+/// An offline admission that online would have been refused.
+#[derive(Clone, Debug)]
+pub struct DoorConflict {
+    pub position: u64,
+    pub check_in: CheckIn,
+    pub code: TicketCode,
+    /// Let in twice: the ticket's first admission.
+    pub first: Option<CheckIn>,
+}
+
 /// A festival's doors as the console shows them.
 #[derive(Clone, Debug)]
 pub struct DoorSummary {
@@ -104,8 +114,9 @@ pub struct DoorSummary {
     pub stages: Vec<StageAtTheDoor>,
     /// The newest admissions, newest first, each with its ticket's code.
     pub latest: Vec<(u64, CheckIn, TicketCode)>,
-    /// Offline admissions that online would have been refused.
-    pub conflicts: Vec<(u64, CheckIn, TicketCode)>,
+    /// Offline admissions that online would have been refused, each with
+    /// the ticket's first admission when it was let in twice.
+    pub conflicts: Vec<DoorConflict>,
 }
 
 /// The secret's purpose for a festival's signing key.
@@ -394,7 +405,22 @@ impl Shop {
         let conflicts = door
             .conflicts()
             .filter(|(_, c)| ours(c))
-            .filter_map(with_code)
+            .filter_map(|(position, c)| {
+                let first = match c.conflict {
+                    Some(Conflict::AlreadyAdmitted) => door
+                        .first_check_in(c.ticket)
+                        .filter(|(at, _)| *at != position)
+                        .map(|(_, first)| first.clone()),
+                    _ => None,
+                };
+                let (position, check_in, code) = with_code((position, c))?;
+                Some(DoorConflict {
+                    position,
+                    check_in,
+                    code,
+                    first,
+                })
+            })
             .collect();
         Some(DoorSummary {
             festival,

@@ -127,7 +127,6 @@ fn check_in_row(
 #[server(prefix = "/api/fn", endpoint = "console_door")]
 pub async fn console_door(slug: String) -> Result<Gate<DoorBoard>, Problem> {
     use super::super::edge;
-    use std::collections::HashMap;
     super::page(|_caller| {
         let shop = edge::shop()?;
         let slug = super::slug(&slug)?;
@@ -138,34 +137,6 @@ pub async fn console_door(slug: String) -> Result<Gate<DoorBoard>, Problem> {
         };
         let summary = shop.door_summary(&slug, LOG_LENGTH).ok_or_else(unknown)?;
         let festival = &summary.festival;
-        // Where each ticket let in twice was first let in: the festival's
-        // check-ins up to the newest such conflict, read only when there is one.
-        let twice: Vec<u64> = summary
-            .conflicts
-            .iter()
-            .filter(|(_, c, _)| c.conflict == Some(Conflict::AlreadyAdmitted))
-            .map(|(position, _, _)| *position)
-            .collect();
-        let mut first: HashMap<crate::domain::TicketId, FirstCheckIn> = HashMap::new();
-        if let Some(&newest) = twice.iter().max() {
-            let wanted: std::collections::HashSet<_> =
-                summary.conflicts.iter().map(|(_, c, _)| c.ticket).collect();
-            let limit = usize::try_from(newest.saturating_add(1)).unwrap_or(usize::MAX);
-            for (_, check_in) in shop
-                .check_ins(None, limit, Some(&slug))
-                .map_err(edge::refused)?
-            {
-                if wanted.contains(&check_in.ticket) {
-                    first
-                        .entry(check_in.ticket)
-                        .or_insert_with(|| FirstCheckIn {
-                            gate: check_in.gate.clone(),
-                            at: door_time(check_in.at, &festival.time_zone),
-                            by: check_in.by.as_str().to_owned(),
-                        });
-                }
-            }
-        }
         let catalogue = shop.catalogue();
         let is_default = catalogue.default_festival().slug == festival.slug;
         let stages: Vec<StageDoorRow> = summary
@@ -204,11 +175,18 @@ pub async fn console_door(slug: String) -> Result<Gate<DoorBoard>, Problem> {
             conflicts: summary
                 .conflicts
                 .iter()
-                .map(|(position, c, code)| ConflictRow {
-                    check_in: check_in_row(*position, c, *code, festival),
-                    first: (c.conflict == Some(Conflict::AlreadyAdmitted))
-                        .then(|| first.get(&c.ticket).cloned())
-                        .flatten(),
+                .map(|conflict| ConflictRow {
+                    check_in: check_in_row(
+                        conflict.position,
+                        &conflict.check_in,
+                        conflict.code,
+                        festival,
+                    ),
+                    first: conflict.first.as_ref().map(|first| FirstCheckIn {
+                        gate: first.gate.clone(),
+                        at: door_time(first.at, &festival.time_zone),
+                        by: first.by.as_str().to_owned(),
+                    }),
                 })
                 .collect(),
             as_of: door_time(shop.now(), &festival.time_zone),
