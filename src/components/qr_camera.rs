@@ -2,7 +2,7 @@
 //! camera (`getUserMedia`, facing the environment) into a `<video>`, and
 //! every 150 ms the frame is read — by the browser's `BarcodeDetector`
 //! where it exists and reads QR codes (Chrome on Android and macOS), else
-//! drawn to a canvas and decoded by `rqrr`, compiled to wasm (Chromium on
+//! drawn to a canvas and decoded by `quircs` (quirc in Rust), compiled to wasm (Chromium on
 //! Linux, Firefox). The element says which in `data-decoder`
 //! (`barcode-detector` or `wasm`). A code still in view is reported once,
 //! not every frame. The camera stops when the button is pressed again or
@@ -137,7 +137,7 @@ mod scanning {
         js_sys::Reflect::construct(&class, &js_sys::Array::of1(&options)).ok()
     }
 
-    /// Reads one frame with rqrr: the first QR code's text.
+    /// Reads one frame with quircs: the first QR code's text.
     fn decode_frame(
         video: &HtmlVideoElement,
         canvas: &web_sys::HtmlCanvasElement,
@@ -164,16 +164,17 @@ mod scanning {
             .get_image_data(0.0, 0.0, w as f64, h as f64)
             .ok()?
             .data();
-        let (w, h) = (w as usize, h as usize);
         let grey: Vec<u8> = pixels
             .chunks_exact(4)
             .map(|p| ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29) >> 8) as u8)
             .collect();
-        let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| grey[y * w + x]);
-        image
-            .detect_grids()
-            .into_iter()
-            .find_map(|grid| grid.decode().ok().map(|(_, content)| content))
+        let mut decoder = quircs::Quirc::default();
+        let found = decoder
+            .identify(w as usize, h as usize, &grey)
+            .flatten()
+            .find_map(|code| code.decode().ok())
+            .and_then(|data| String::from_utf8(data.payload).ok());
+        found
     }
 
     impl Camera {

@@ -394,6 +394,13 @@ fn Scanner(state: DoorState, festivals: StoredValue<Vec<DoorFestival>>) -> impl 
         )
         .to_string()
     };
+    // The code field has the focus as soon as it is there (autofocus is not
+    // honoured for an element the page adds later).
+    Effect::new(move |_| {
+        if let Some(input) = state.input.get() {
+            let _ = input.focus();
+        }
+    });
     let scan = Callback::new(move |code: String| scan(state, l, code));
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
