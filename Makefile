@@ -8,7 +8,7 @@ BUILD_DIR := $(or $(CARGO_TARGET_DIR),target)
 TIKET_BIN ?= $(BUILD_DIR)/release/tiket
 SITE_ROOT ?= $(BUILD_DIR)/site
 
-.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots bench-export clean
+.PHONY: setup build run test test-rust test-contract test-e2e watch wasm-size measure-tti bench-store bench-signin bench-rush bench-snapshots bench-export bench-door clean
 
 ## Install every pinned tool (idempotent; seconds when all is there).
 setup:
@@ -74,6 +74,11 @@ bench-rush:
 ## older binary in the same run), and recovery time at start-up for 10k/100k/1M tickets (not a test).
 bench-snapshots:
 	cargo bench --features ssr --bench snapshots
+
+## Benchmark: a signed pass's length and QR code size, then check-ins over HTTP from 4 gates (each
+## ticket scanned at two) beside durable buys in the same run (not a test).
+bench-door:
+	cargo bench --features ssr --bench door
 
 ## Benchmark: a 1,000,000-ticket festival exported as CSV by the release server: time, rows/s, and
 ## the server's memory before and at its peak during the export (not a test).

@@ -21,6 +21,14 @@ And each generated Idempotency-Key names a new order: the fuzzer draws short
 keys ("0", "A") again and again for different orders, which the server
 rightly refuses (422, "already used for another order", as documented).
 Replays of one order under one key are tested in tests/api.rs.
+
+Likewise a door scan (`POST /api/door/redeem`): each valid generated
+`scan_id` is made unique (a short id drawn again for another code is rightly
+refused, 409); a valid `at` is moved to now (the server takes a door's time
+only within 5 minutes ahead and 7 days behind its clock, which JSON Schema
+cannot say); and the door's `stages` are kept to stages the contract
+server has (an unknown one is rightly refused, 422). tests/door_api.rs
+covers each of those refusals.
 """
 
 import datetime
@@ -89,6 +97,7 @@ def before_call(context, case, kwargs):
     """Makes a valid generated key unique, keeping it valid; leaves bad ones be.
     Puts a stage body's times in order (see above)."""
     order_stage_times(case)
+    door_scan(case)
     key = (case.headers or {}).get(KEY_HEADER)
     if isinstance(key, str) and VALID_KEY.fullmatch(key):
         with _lock:
@@ -129,3 +138,28 @@ def order_stage_times(case):
         times[0] -= datetime.timedelta(minutes=1)
     for field, moment in zip(STAGE_TIMES, times):
         body[field] = moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+VALID_SCAN_ID = re.compile(r"[!-~]{1,128}")
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+# The stages the contract server's festival has (the reference festival's).
+KNOWN_STAGES = (1, 2, 3, 4)
+
+
+def door_scan(case):
+    """A valid door scan body made one the server can take (see above)."""
+    body = case.body
+    if not isinstance(body, dict) or "scan_id" not in body or "gate" not in body:
+        return
+    scan_id = body.get("scan_id")
+    if isinstance(scan_id, str) and VALID_SCAN_ID.fullmatch(scan_id):
+        with _lock:
+            number = next(_keys)
+        body["scan_id"] = f"{number}.{scan_id}"[:128]
+    at = body.get("at")
+    if isinstance(at, str) and RFC3339.fullmatch(at):
+        body["at"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stages = body.get("stages")
+    valid_id = lambda s: isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= 2**32 - 1
+    if isinstance(stages, list) and len(stages) <= 64 and all(valid_id(s) for s in stages):
+        body["stages"] = [KNOWN_STAGES[s % len(KNOWN_STAGES)] for s in stages]

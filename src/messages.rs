@@ -9,9 +9,10 @@
 //! the API's clause, under the same key with `_page`). A new language is a
 //! new file; no code here changes.
 
+use crate::domain::door::{MOST_CODE_CHARS, MOST_STAGES};
 use crate::domain::{
-    DoorError, EditError, FanNameError, NameError, PasswordError, Role, SessionError, StaffError,
-    StageError, StageId, TimeZoneName,
+    DoorError, EditError, FanNameError, NameError, PasswordError, Role, ScanId, SessionError,
+    StaffError, StageError, StageId, TimeZoneName,
 };
 use crate::i18n::td_string;
 use crate::when;
@@ -532,6 +533,15 @@ fn door_sentence(error: &DoorError, l: Lang) -> String {
         DoorError::TimeBehind => td_string!(l, errors.scan_time_behind).to_string(),
         DoorError::UnknownFestival(slug) => {
             td_string!(l, errors.unknown_festival, slug = slug.clone()).to_string()
+        }
+        DoorError::BadScanId(_) => {
+            td_string!(l, errors.bad_scan_id, most = ScanId::MAX_LEN).to_string()
+        }
+        DoorError::BadCode => {
+            td_string!(l, errors.bad_door_code, most = MOST_CODE_CHARS).to_string()
+        }
+        DoorError::TooManyStages => {
+            td_string!(l, errors.too_many_door_stages, most = MOST_STAGES).to_string()
         }
     }
 }

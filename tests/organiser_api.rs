@@ -10,175 +10,25 @@ mod common;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tiket::domain::{FanName, Role, Slug};
-use tiket::server::auth::{Auth, AuthOptions};
+use tiket::domain::{Role, Slug};
 use tiket::server::staff::current_code;
-use tiket::shop::{Shop, ShopOptions};
-use tiket::store::JsonStore;
 
 fn run(test: impl Future<Output = ()>) {
     common::run_shared(Duration::from_secs(240), test)
 }
 
-const PASSWORD: &str = "carrot-rocket-35p";
+use common::api::{serve, Server};
 
-struct Server {
-    base: String,
-    _data: tempfile::TempDir,
-    shop: Arc<Shop>,
-    http: reqwest::Client,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", self.status, self.text))
-    }
-
-    fn error(&self) -> String {
-        self.json()["error"]
-            .as_str()
-            .unwrap_or_else(|| panic!("not an error: {} {}", self.status, self.text))
-            .to_owned()
-    }
-}
-
-async fn serve() -> Server {
-    let data = tempfile::tempdir().unwrap();
-    let shop = Shop::open(
-        JsonStore::open(data.path()).unwrap(),
-        || common::festival_on_sale(&[40, 40]),
-        ShopOptions::default(),
-    )
-    .unwrap();
-    let shop = Arc::new(shop);
-    let options = AuthOptions {
-        hash_workers: 2,
-        sign_in_queue: 10_000,
-        sign_ups_per_client_per_hour: 1_000_000,
-        ..AuthOptions::default()
-    };
-    let auth = Arc::new(Auth::new(shop.clone(), options).unwrap());
-    let base = common::serve_locally(shop.clone(), auth).await;
-    Server {
-        base,
-        _data: data,
-        shop,
-        http: reqwest::Client::new(),
-    }
-}
-
-impl Server {
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Answer {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("the server answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        Answer {
-            status,
-            headers,
-            text: String::from_utf8(bytes.to_vec()).unwrap(),
-        }
-    }
-
-    async fn get(&self, path: &str, token: &str) -> Answer {
-        self.call(Method::GET, path, Some(token), None).await
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::POST, path, Some(token), Some(body)).await
-    }
-
-    async fn put(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::PUT, path, Some(token), Some(body)).await
-    }
-
-    /// Signs a fan up; their token.
-    async fn fan(&self, name: &str) -> String {
-        let body = json!({"username": name, "password": PASSWORD});
-        let answer = self
-            .call(Method::POST, "/api/register", None, Some(body))
-            .await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
-        answer.json()["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn sign_in(&self, name: &str) -> String {
-        let body = json!({"username": name, "password": PASSWORD});
-        let answer = self
-            .call(Method::POST, "/api/login", None, Some(body))
-            .await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
-        answer.json()["token"].as_str().unwrap().to_owned()
-    }
-
-    /// An account with `role`, signed in (through the shop, as
-    /// `tiket staff add` does); its token.
-    async fn staff(&self, name: &str, role: Role) -> String {
-        let token = self.fan(name).await;
-        let fan = FanName::new(name).unwrap();
-        assert!(self.shop.grant_role(&fan, role, None).await.unwrap());
-        token
-    }
-
-    /// An organiser who has set up the second factor through the API (this
-    /// session passed it); their token, and the secret.
-    async fn organiser(&self, name: &str) -> (String, String) {
-        let token = self.staff(name, Role::Organiser).await;
-        let setup = self
-            .post("/api/organiser/second-factor/setup", &token, json!(null))
-            .await;
-        assert_eq!(setup.status, StatusCode::OK, "{}", setup.text);
-        let secret = setup.json()["secret"].as_str().unwrap().to_owned();
-        assert!(setup.json()["otpauth_url"]
-            .as_str()
-            .unwrap()
-            .starts_with("otpauth://totp/"));
-        let code = current_code(&secret, self.shop.now()).unwrap();
-        let confirm = self
-            .post(
-                "/api/organiser/second-factor/confirm",
-                &token,
-                json!({"secret": secret, "code": code}),
-            )
-            .await;
-        assert_eq!(confirm.status, StatusCode::CREATED, "{}", confirm.text);
-        assert_eq!(
-            confirm.json()["recovery_codes"].as_array().unwrap().len(),
-            10
-        );
-        (token, secret)
-    }
-
-    fn history_len(&self) -> usize {
-        self.shop
-            .catalogue()
-            .festivals()
-            .iter()
-            .map(|f| self.shop.history(&f.slug).len())
-            .sum()
-    }
+/// Edits in every festival's history.
+fn history_len(server: &Server) -> usize {
+    server
+        .shop
+        .catalogue()
+        .festivals()
+        .iter()
+        .map(|f| server.shop.history(&f.slug).len())
+        .sum()
 }
 
 const FES: &str = "hololive-5th-fes";
@@ -642,7 +492,7 @@ fn every_editor_rule_and_bad_input_is_refused_with_its_sentence_and_nothing_writ
                 StatusCode::BAD_REQUEST, "the address does not fit"),
         ];
         let catalogue = server.shop.catalogue();
-        let history = server.history_len();
+        let history = history_len(&server);
         let staff = server.shop.staff_members();
         let mut wrong = Vec::new();
         for (method, path, body, status, says) in cases {
@@ -660,7 +510,7 @@ fn every_editor_rule_and_bad_input_is_refused_with_its_sentence_and_nothing_writ
                 "{method} {path} changed the catalogue"
             );
             assert_eq!(
-                server.history_len(),
+                history_len(&server),
                 history,
                 "{method} {path} wrote history"
             );

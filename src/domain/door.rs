@@ -28,11 +28,16 @@ impl ScanId {
 
     pub fn new(id: impl Into<String>) -> Result<Self, ScanIdError> {
         let id = id.into();
-        let visible = id.chars().all(|c| c.is_ascii_graphic());
+        let visible = id.chars().all(Self::allows);
         match visible && (1..=Self::MAX_LEN).contains(&id.len()) {
             true => Ok(ScanId(id)),
             false => Err(ScanIdError),
         }
+    }
+
+    /// Whether a scan id may hold `c`: visible ASCII, `!` to `~`.
+    pub fn allows(c: char) -> bool {
+        c.is_ascii_graphic()
     }
 
     pub fn as_str(&self) -> &str {
@@ -146,6 +151,29 @@ pub enum DoorError {
     TimeBehind,
     #[error("there is no festival {0}")]
     UnknownFestival(String),
+    #[error(transparent)]
+    BadScanId(#[from] ScanIdError),
+    /// An empty code, or one longer than any code ([`MOST_CODE_CHARS`]).
+    #[error("a ticket's code is 1 to {MOST_CODE_CHARS} characters")]
+    BadCode,
+    /// More stages than a door lets in ([`MOST_STAGES`]).
+    #[error("a door lets in at most {MOST_STAGES} stages")]
+    TooManyStages,
+}
+
+/// The longest code a door reads: a signed pass is 140 characters, a short
+/// code 9; scanners may add spaces or a prefix.
+pub const MOST_CODE_CHARS: usize = 200;
+/// The most stages one door lets in.
+pub const MOST_STAGES: usize = 64;
+
+/// A code as a door reads it: 1 to [`MOST_CODE_CHARS`] characters (what
+/// they say is the door's to find out: anything else is not valid).
+pub fn check_code(code: &str) -> Result<(), DoorError> {
+    match code.is_empty() || code.chars().count() > MOST_CODE_CHARS {
+        true => Err(DoorError::BadCode),
+        false => Ok(()),
+    }
 }
 
 /// How far ahead of the server's clock a door's reported time may be.

@@ -24,6 +24,9 @@ const PASS_LEN: usize = SIGNED_LEN + 64;
 /// Characters of a pass as written (`PASS_LEN` bytes in base32, no padding).
 pub const PASS_CHARS: usize = (PASS_LEN * 8).div_ceil(5);
 
+/// How a pass is made, in words, for scanners that check passes themselves.
+pub const PASS_FORMAT: &str = "base32 (RFC 4648, no padding) of 87 bytes: version 1, ticket id (16, UUID), festival number (2, big-endian), stage id (4, big-endian), Ed25519 signature (64) over the first 23";
+
 /// What a pass says: this ticket, of this festival, for this stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PassClaims {

@@ -45,7 +45,8 @@ pub use account::{
 pub use buy_error::BuyError;
 pub use catalogue::Catalogue;
 pub use door::{
-    check_gate, scan_time, CheckIn, Conflict, Decision, Door, DoorError, Scan, ScanId, ScanIdError,
+    check_code, check_gate, scan_time, CheckIn, Conflict, Decision, Door, DoorError, Scan, ScanId,
+    ScanIdError,
 };
 pub use door_pass::{DoorKey, DoorPublicKey, PassClaims, PassError, UncheckedPass};
 pub use fan::{FanName, FanNameError};

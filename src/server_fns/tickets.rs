@@ -1,4 +1,5 @@
-//! The signed-in fan's tickets, each with a QR code drawn on the server.
+//! The signed-in fan's tickets, each with a QR code drawn on the server
+//! that holds the ticket's signed pass (a door checks it even offline).
 
 use crate::domain::{Stage, TicketId};
 use crate::forms::{Flash, Problem};
@@ -19,7 +20,8 @@ pub struct TicketPass {
     /// What the fan paid for it, in the fan's language.
     pub paid: String,
     pub words: super::stages::StageWords,
-    /// The ticket code as a QR code: an SVG element, drawn by the server.
+    /// The ticket's signed pass as a QR code: an SVG element, drawn by the
+    /// server.
     pub qr_svg: String,
 }
 
@@ -40,10 +42,12 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
     };
     let locale = edge::language();
     let catalogue = shop.catalogue();
-    let passes = shop
-        .tickets_of(&fan)
+    let tickets = shop.tickets_of(&fan);
+    let signed = shop.passes(&tickets).await.map_err(edge::refused)?;
+    let passes = tickets
         .into_iter()
-        .filter_map(|ticket| {
+        .zip(signed)
+        .filter_map(|(ticket, signed)| {
             let (festival, stage) = catalogue.stage(ticket.stage)?;
             let zone = &festival.time_zone;
             let stage = super::stages::localized_stage(stage.clone(), zone);
@@ -57,7 +61,7 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
                 ),
                 paid: crate::numbers::yen(paid, locale),
                 words: super::stages::StageWords::of(&stage, (&festival.slug, zone), locale),
-                qr_svg: qr_svg(&code),
+                qr_svg: qr_svg(&signed),
                 code,
                 stage,
                 bought_at: ticket.bought_at,
@@ -71,11 +75,12 @@ pub async fn my_tickets() -> Result<Option<Wallet>, Problem> {
     }))
 }
 
-/// The ticket code as a QR code, an `<svg>` element without the XML prolog.
+/// A signed pass as a QR code (alphanumeric mode: base32 is all capitals
+/// and digits), an `<svg>` element without the XML prolog.
 #[cfg(feature = "ssr")]
-fn qr_svg(code: &str) -> String {
+fn qr_svg(pass: &str) -> String {
     use qrcode::{render::svg, EcLevel, QrCode};
-    let Ok(qr) = QrCode::with_error_correction_level(format!("TIKET:{code}"), EcLevel::M) else {
+    let Ok(qr) = QrCode::with_error_correction_level(pass, EcLevel::M) else {
         return String::new();
     };
     let svg = qr
@@ -95,7 +100,7 @@ fn qr_svg(code: &str) -> String {
 mod tests {
     #[test]
     fn draws_a_code_as_an_svg_qr_code() {
-        let svg = super::qr_svg("K7QX-M2PA");
+        let svg = super::qr_svg(&"A".repeat(140));
         assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
         assert!(svg.contains("<path") && svg.ends_with("</svg>"));
     }

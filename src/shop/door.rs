@@ -12,8 +12,9 @@
 use super::write::{lock, Change};
 use super::{Shop, ShopError};
 use crate::domain::{
-    check_gate, scan_time, CheckIn, Decision, Door, DoorError, DoorKey, DoorPublicKey, FanName,
-    Festival, PassClaims, Scan, ScanId, Slug, StageId, Ticket, TicketCode, TicketId, UncheckedPass,
+    check_code, check_gate, door::MOST_STAGES, scan_time, CheckIn, Decision, Door, DoorError,
+    DoorKey, DoorPublicKey, FanName, Festival, PassClaims, Scan, ScanId, Slug, StageId, Ticket,
+    TicketCode, TicketId, UncheckedPass,
 };
 use crate::store::Record;
 use rand::Rng;
@@ -244,6 +245,10 @@ impl Shop {
     /// disk. Refusals keep nothing; a scan sent again gets its first answer.
     pub async fn redeem(&self, scan: Redeem) -> Result<Redemption, ShopError> {
         check_gate(&scan.gate)?;
+        check_code(&scan.code)?;
+        if scan.stages.as_ref().is_some_and(|s| s.len() > MOST_STAGES) {
+            return Err(DoorError::TooManyStages.into());
+        }
         let at = scan_time(scan.at, self.now())?;
         let (ticket, reentry) = {
             let (ticket, _) = self.ticket_named(&scan.code);

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod api;
+
 use std::sync::Arc;
 use tiket::domain::{Festival, Stage, StageId, Yen};
 use tiket::server::client_addr::ClientAddrs;

@@ -106,3 +106,24 @@ where
         })
     }
 }
+
+/// Door staff (or an organiser, who may also work a door, with the second
+/// factor passed): the one check every `/api/door/…` route makes, by taking
+/// one of these (401 when signed out, 403 for anyone else).
+/// `tests/door_api.rs` calls every operation tagged `door` as each kind of
+/// caller to show it.
+pub struct DoorCaller(pub StaffCaller);
+
+impl<S> FromRequestParts<S> for DoorCaller
+where
+    Arc<Auth>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let auth = Arc::<Auth>::from_ref(state);
+        let token = auth.session_token(&parts.headers)?;
+        Ok(DoorCaller(auth.staff(&token, Role::Door)?))
+    }
+}

@@ -13,7 +13,9 @@
 //!   routes (`/api/organiser/…`, tag `organiser`): the second factor and
 //!   staff, the festival editor, sales, search and CSV exports
 //!   ([`csv_export`] writes the CSV);
-//! - [`caller`]: who a request comes from (a fan, an organiser);
+//! - [`door`]: the door's routes for scanners (`/api/door/…`, tag `door`):
+//!   redeem, read admissions on, an offline door's kit ([`door_views`]);
+//! - [`caller`]: who a request comes from (a fan, an organiser, door staff);
 //! - [`views`], [`organiser_views`]: the request and answer bodies;
 //! - [`rules`]: what their fields must be, as JSON Schema, from the domain's constants;
 //! - [`links`]: how one operation's answer feeds the next (OpenAPI links);
@@ -28,6 +30,8 @@
 pub mod accounts;
 pub mod caller;
 pub mod csv_export;
+pub mod door;
+pub mod door_views;
 pub mod error;
 pub mod exports;
 pub mod festival_editor;
@@ -81,6 +85,7 @@ pub struct ApiQuery<T>(pub T);
         (name = "festivals", description = "The published festivals and their stages"),
         (name = "accounts", description = "Signing up, in and out"),
         (name = "organiser", description = "For organisers: an account with the organiser role whose session has passed the second factor (the second factor's own routes excepted). Stage times are wall-clock times in the festival's zone (`2027-03-20T10:00`)"),
+        (name = "door", description = "For door staff (the door role) and organisers (whose session has passed the second factor): letting ticket holders in, once"),
         (name = "operators", description = "For whoever runs the server"),
     ),
     modifiers(&SessionSchemes),
@@ -150,6 +155,22 @@ impl utoipa::Modify for CommonErrors {
                     .tags
                     .as_ref()
                     .is_some_and(|tags| tags.iter().any(|tag| tag == "organiser"));
+                let for_doors = operation
+                    .tags
+                    .as_ref()
+                    .is_some_and(|tags| tags.iter().any(|tag| tag == "door"));
+                if for_doors {
+                    add(
+                        operation,
+                        "403",
+                        error(
+                            "Neither door staff nor an organiser (an organiser's session must have passed the second factor; or the session cookie sent from another site)",
+                            Message::NotStaff {
+                                role: crate::domain::Role::Door,
+                            },
+                        ),
+                    );
+                }
                 if for_organisers {
                     add(
                         operation,
@@ -283,6 +304,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::search_tickets))
         .routes(routes!(exports::tickets_csv))
         .routes(routes!(exports::tickets_legacy_csv))
+        .routes(routes!(door::redeem))
+        .routes(routes!(door::check_ins))
+        .routes(routes!(door::kit))
         .routes(routes!(accounts::register))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))

@@ -10,8 +10,10 @@
 //! written with `\uXXXX` escapes that Python's `re` and Rust validators read
 //! alike. Lengths count characters (code points), as the domain does.
 
+use crate::domain::door::{MOST_CODE_CHARS, MOST_STAGES};
 use crate::domain::{
-    check_name, look_alike, BuyLimits, FanName, OrderKey, Password, Slug, Stage, MAX_NAME_CHARS,
+    check_name, look_alike, BuyLimits, FanName, OrderKey, Password, ScanId, Slug, Stage,
+    MAX_NAME_CHARS,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -337,6 +339,54 @@ pub fn search_query() -> Schema {
         .min_length(Some(1))
         .max_length(Some(FanName::MAX_CHARS))
         .examples(["K7QX-M2PA"])
+        .into()
+}
+
+/// A door scan's id, as `ScanId::new` accepts it.
+pub fn scan_id() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "The door device's own id for this scan, the same when the scan is sent again: 1 to {} visible ASCII characters (`!` to `~`); a UUID is a good choice.",
+            ScanId::MAX_LEN
+        )))
+        .min_length(Some(1))
+        .max_length(Some(ScanId::MAX_LEN))
+        .pattern(Some(scan_id_pattern()))
+        .examples(["gate2-0001"])
+        .into()
+}
+
+fn scan_id_pattern() -> String {
+    static PATTERN: OnceLock<String> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| format!("^{}+$", class(ScanId::allows)))
+        .clone()
+}
+
+/// What a door read: a ticket's short code or its QR code's signed pass.
+pub fn door_code() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "The ticket's short code (`K7QX-M2PA`, any case, dash optional; also `TIKET:K7QX-M2PA` as older QR codes hold it) or the signed pass its QR code holds ({PASS} characters of base32). 1 to {MOST_CODE_CHARS} characters. Anything else is answered `not_valid`.",
+            PASS = crate::domain::door_pass::PASS_CHARS
+        )))
+        .min_length(Some(1))
+        .max_length(Some(MOST_CODE_CHARS))
+        .examples(["K7QX-M2PA"])
+        .into()
+}
+
+/// The stages a door lets in.
+pub fn door_stages() -> Schema {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::RefOr::T(stage_id()))
+        .max_items(Some(MOST_STAGES))
+        .description(Some(format!(
+            "The stages this door lets in (at most {MOST_STAGES}; each must exist, else 422); a ticket of another stage is answered `wrong_stage`. Leave it out or `null` to let in any stage."
+        )))
+        .examples([serde_json::json!([1, 2])])
         .into()
 }
 

@@ -2,7 +2,9 @@
 //! what is on sale, what a fan holds, and buying — through the same
 //! [`Shop::buy`] the pages use.
 
-use super::views::{BuyHeaders, BuyRequest, MyTicketsQuery, PurchaseView, StageView, TicketView};
+use super::views::{
+    BuyHeaders, BuyRequest, MyTicketView, MyTicketsQuery, PurchaseView, StageView, TicketView,
+};
 use super::{ApiError, ApiQuery, Caller, ErrorBody, JsonBody};
 use crate::domain::{Order, OrderKey, StageId};
 use crate::messages::Message;
@@ -43,9 +45,10 @@ pub async fn stages(State(shop): State<Arc<Shop>>) -> Json<Vec<StageView>> {
     params(MyTicketsQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The caller's tickets", body = [TicketView],
+        (status = 200, description = "The caller's tickets, each with the signed pass its QR code holds", body = [MyTicketView],
             example = json!([{"ticket_id": "0b6d3c6e-8f0a-4c1e-9a51-2f7e4d3b9c10", "stage_id": 1,
-                "timestamp": "2026-11-01T03:00:02Z", "username": "pekora", "code": "K7QX-M2PA"}])),
+                "timestamp": "2026-11-01T03:00:02Z", "username": "pekora", "code": "K7QX-M2PA",
+                "pass": "AEFW2PDODYFACHRSQKMUF5ET3OHQAAAAAAAAAAJNFYPU6L2QSMD6LMPV6MXRCQ6BFOAAZPWT4YJN4M4W3IVVOZN35QNV2YLL7EZ3D7DGAIWNQTTUVWRUPYGAYRNCI6UAYEZSC4"}])),
         (status = 400, description = "The query string has unknown parameters, or repeats one", body = ErrorBody,
             example = json!({"error": "the query string does not fit: unknown field `user`, expected `username`"})),
         (status = 403, description = "`username` names someone else", body = ErrorBody,
@@ -55,10 +58,20 @@ pub async fn my_tickets(
     State(shop): State<Arc<Shop>>,
     caller: Caller,
     ApiQuery(query): ApiQuery<MyTicketsQuery>,
-) -> Result<Json<Vec<TicketView>>, ApiError> {
+) -> Result<Json<Vec<MyTicketView>>, ApiError> {
     caller.check_is(query.username.as_deref())?;
     let tickets = shop.tickets_of(&caller.fan);
-    Ok(Json(tickets.iter().map(TicketView::from).collect()))
+    let passes = shop.passes(&tickets).await?;
+    Ok(Json(
+        tickets
+            .iter()
+            .zip(passes)
+            .map(|(ticket, pass)| MyTicketView {
+                ticket: TicketView::from(ticket),
+                pass,
+            })
+            .collect(),
+    ))
 }
 
 /// Buys tickets for the signed-in fan. Answered only once the sale is on

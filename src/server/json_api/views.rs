@@ -93,6 +93,17 @@ impl From<&Ticket> for TicketView {
     }
 }
 
+/// One of the caller's tickets, with what its QR code holds.
+#[derive(Serialize, ToSchema)]
+pub struct MyTicketView {
+    #[serde(flatten)]
+    pub ticket: TicketView,
+    /// The signed pass the ticket's QR code holds (140 characters of
+    /// base32): a door checks it with the festival's public key, even
+    /// offline.
+    pub pass: String,
+}
+
 /// The tickets one buy got.
 #[derive(Serialize, ToSchema)]
 pub struct PurchaseView {
