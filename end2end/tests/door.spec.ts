@@ -170,12 +170,21 @@ test("offline on purpose: signed tickets checked on the device, queued, kept acr
   await expect
     .poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("tiket-door-kit:")).length))
     .toBeGreaterThan(0);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).some((r) => !!r.active)))
+    .toBe(true);
+  // The page was reached through the sign-in page (the router, not a load): loaded
+  // anew, it is the worker's, and the door's chunk comes through it and is kept.
+  await page.goto("/door");
   await expect(page.locator("[data-door-where]")).toContainText("Gate A");
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await expect
+    .poll(() =>
+      page.evaluate(async () =>
+        (await (await caches.open("tiket-door-v1")).keys()).some((k) => k.url.includes("door_route_view")),
+      ),
+    )
+    .toBe(true);
 
   await page.getByRole("button", { name: "Switch to offline" }).click();
   const banner = page.locator("[data-offline-banner]");

@@ -229,11 +229,21 @@ fn OfflineBanner(state: DoorState) -> impl IntoView {
 #[component]
 fn SetUp(state: DoorState, festivals: StoredValue<Vec<DoorFestival>>) -> impl IntoView {
     let l = use_locale();
-    let saved: Option<Settings> = device::load(device::SETTINGS);
     let first = festivals.with_value(|all| all.first().map(|f| f.slug.clone()).unwrap_or_default());
-    let slug = RwSignal::new(saved.as_ref().map(|s| s.slug.clone()).unwrap_or(first));
-    let stages = RwSignal::new(saved.as_ref().map(|s| s.stages.clone()).unwrap_or_default());
-    let gate = RwSignal::new(saved.map(|s| s.gate).unwrap_or_default());
+    let slug = RwSignal::new(first);
+    let stages = RwSignal::new(Vec::<u32>::new());
+    let gate = RwSignal::new(String::new());
+    // What this device used last, once the page runs in the browser (the
+    // server's page, which hydration must match, knows nothing of it).
+    Effect::new(move |_| {
+        if let Some(saved) = device::load::<Settings>(device::SETTINGS) {
+            if festivals.with_value(|all| all.iter().any(|f| f.slug == saved.slug)) {
+                slug.set(saved.slug);
+                stages.set(saved.stages);
+            }
+            gate.set(saved.gate);
+        }
+    });
     let problem = RwSignal::new(None::<String>);
     let festival =
         move || festivals.with_value(|all| all.iter().find(|f| f.slug == slug.get()).cloned());

@@ -96,6 +96,29 @@ pub fn clock_now() -> String {
     String::new()
 }
 
+/// Gives `message` to the registration's worker once it is active (a new
+/// one installs first), trying every 250 ms at most `tries` times. Not
+/// `navigator.serviceWorker.ready`: a page reached by the router from
+/// another path (sign-in) was not created in the worker's scope, and for
+/// it `ready` never settles.
+#[cfg(feature = "hydrate")]
+fn hand_over(
+    registration: web_sys::ServiceWorkerRegistration,
+    message: wasm_bindgen::JsValue,
+    tries: u32,
+) {
+    if let Some(worker) = registration.active() {
+        let _ = worker.post_message(&message);
+        return;
+    }
+    if tries > 0 {
+        leptos::prelude::set_timeout(
+            move || hand_over(registration, message, tries - 1),
+            std::time::Duration::from_millis(250),
+        );
+    }
+}
+
 /// Registers the door's service worker (`/door-sw.js`, scope `/door`) and
 /// hands it the files this page loaded before it was there, so the next
 /// load works with no network.
@@ -106,25 +129,19 @@ pub fn register_worker() {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let container = window.navigator().service_worker();
         // No service workers here (an insecure origin, or switched off).
         if !js_sys::Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false) {
             return;
         }
+        let container = window.navigator().service_worker();
         let options = web_sys::RegistrationOptions::new();
         options.set_scope(crate::routes::DOOR);
-        let _ = container.register_with_options(crate::routes::DOOR_WORKER, &options);
-        let Ok(ready) = container.ready() else {
-            return;
-        };
+        let registering = container.register_with_options(crate::routes::DOOR_WORKER, &options);
         leptos::task::spawn_local(async move {
-            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(ready).await else {
+            let Ok(registration) = wasm_bindgen_futures::JsFuture::from(registering).await else {
                 return;
             };
             let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
-            let Some(worker) = registration.active() else {
-                return;
-            };
             let urls = js_sys::Array::new();
             urls.push(&window.location().href().unwrap_or_default().into());
             if let Some(performance) = window.performance() {
@@ -135,7 +152,7 @@ pub fn register_worker() {
             }
             let message = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&message, &"keep".into(), &urls);
-            let _ = worker.post_message(&message);
+            hand_over(registration, message.into(), 40);
         });
     }
 }
