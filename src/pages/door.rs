@@ -450,9 +450,9 @@ fn Scanner(state: DoorState, festivals: StoredValue<Vec<DoorFestival>>) -> impl 
     let small = "rounded-full border border-white/20 px-3 py-1.5 text-sm font-semibold hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-glow-300";
     view! {
         <Title text=td_string!(l, door.title).to_string()/>
-        <div class="mt-4 flex flex-wrap items-start gap-2">
-            <div class="min-w-0 flex-1">
-                <h1 class="font-display break-words text-2xl font-black sm:text-3xl">{title}</h1>
+        <div class="mt-4 flex flex-col gap-2 sm:flex-row sm:items-start">
+            <div class="min-w-0 sm:flex-1">
+                <h1 class="font-display text-2xl font-black [overflow-wrap:anywhere] sm:text-3xl">{title}</h1>
                 <p class="text-lg font-semibold text-glow-200" data-door-where="">{where_}</p>
             </div>
             <div class="flex flex-wrap gap-2">
