@@ -38,11 +38,7 @@ pub fn QrCamera(
     on_cleanup(stop);
     #[cfg(not(feature = "hydrate"))]
     let _ = (on_code, error, decoder);
-    let toggle = move |_| {
-        if running.get_untracked() {
-            stop();
-            return;
-        }
+    let start = move || {
         #[cfg(feature = "hydrate")]
         {
             let Some(element) = video.get_untracked() else {
@@ -62,6 +58,10 @@ pub fn QrCamera(
                 }
             });
         }
+    };
+    let toggle = move |_| match running.get_untracked() {
+        true => stop(),
+        false => start(),
     };
     let failed = move || {
         error.get().map(|reason| {
