@@ -22,7 +22,7 @@ const LOCALES: [&str; 3] = ["en-GB", "ja", "id"];
 /// One file per part of the site, per language. Each namespace is its own
 /// table in the binary, so the browser bundle carries only the ones the pages
 /// use: `errors` (the refusal sentences) is the server's alone.
-const NAMESPACES: [&str; 10] = [
+const NAMESPACES: [&str; 11] = [
     "site",
     "list",
     "card",
@@ -32,6 +32,7 @@ const NAMESPACES: [&str; 10] = [
     "account",
     "not_found",
     "console",
+    "door",
     "errors",
 ];
 

@@ -12,8 +12,8 @@ use crate::pages::console::{
     staff::StaffRoute, stage_form::StageFormRoute,
 };
 use crate::pages::{
-    home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage, sign_in::SignInRoute,
-    sign_up::SignUpRoute, stage::StagePage, stage_list::FestivalPage,
+    door::DoorRoute, home::HomePage, my_tickets::MyTicketsRoute, not_found::NotFoundPage,
+    sign_in::SignInRoute, sign_up::SignUpRoute, stage::StagePage, stage_list::FestivalPage,
 };
 use crate::server_fns::account::{SignIn, SignOut, SignUp};
 use leptos::prelude::*;
@@ -108,6 +108,7 @@ fn Site() -> impl IntoView {
                             <Route path=path!("my-tickets") view={Lazy::<MyTicketsRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async/>
+                            <Route path=path!("door") view={Lazy::<DoorRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("staff/second-factor") view={Lazy::<SecondFactorRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console") view={Lazy::<ConsoleHomeRoute>::new()} ssr=SsrMode::Async/>
                             <Route path=path!("console/festivals/new") view={Lazy::<FestivalEditorRoute>::new()} ssr=SsrMode::Async/>

@@ -22,6 +22,12 @@ pub const API_BUY: &str = "/api/buy-tickets";
 pub const MY_TICKETS: &str = "/my-tickets";
 
 pub const SIGN_IN: &str = "/sign-in";
+
+/// The door page: door staff scan tickets there.
+pub const DOOR: &str = "/door";
+/// The door page's service worker (scope [`DOOR`]) and web app manifest.
+pub const DOOR_WORKER: &str = "/door-sw.js";
+pub const DOOR_MANIFEST: &str = "/door.webmanifest";
 pub const SIGN_UP: &str = "/sign-up";
 
 /// Where an organiser passes (or sets up) the second factor.

@@ -89,3 +89,18 @@ export function totp(secret: string, at = Date.now()): string {
   const number = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return number.toString().padStart(6, "0");
 }
+
+/** The door staff member the e2e server is given by `tiket staff add --role door`. */
+export const DOOR_STAFF = { name: "e2edoor", password: PASSWORD } as const;
+
+/** Signs the door staff member in through the sign-in page, ending on the door page. */
+export async function signInAtTheDoor(page: Page) {
+  await page.goto("/door");
+  await expect(page).toHaveURL("/sign-in?next=/door");
+  await hydrated(page);
+  await page.getByLabel("User name").fill(DOOR_STAFF.name);
+  await page.getByLabel("Password", { exact: true }).fill(DOOR_STAFF.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/door");
+  await hydrated(page);
+}

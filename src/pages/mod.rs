@@ -2,6 +2,7 @@
 //! in the browser; data comes from the server functions in [`crate::server_fns`].
 
 pub mod console;
+pub mod door;
 pub mod home;
 pub mod my_tickets;
 pub mod not_found;

@@ -33,7 +33,8 @@ const MAX_PAGE: usize = 8 * 1024 * 1024;
 
 /// Everything but the scripts' hashes.
 const POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
-connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
 
 /// Drops a client's request id unless it is 1–64 letters, digits, `-`, `_`
 /// or `.` (the request-id layer then makes a fresh one).
@@ -192,6 +193,28 @@ mod tests {
             .unwrap();
         assert!(!scripts.contains("unsafe-inline"), "{scripts}");
         assert_eq!(policy, policy_for(page), "the same page, the same policy");
+    }
+
+    #[test]
+    fn the_door_page_may_install_its_service_worker_and_manifest() {
+        let policy = policy_for(b"<html></html>");
+        let directive = |name: &str| {
+            policy
+                .split(';')
+                .map(str::trim)
+                .find(|d| d.split(' ').next() == Some(name))
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            directive("worker-src").as_deref(),
+            Some("worker-src 'self'")
+        );
+        assert_eq!(
+            directive("manifest-src").as_deref(),
+            Some("manifest-src 'self'")
+        );
+        // The camera's picture reaches the page as a stream, never a URL: no media-src needed.
+        assert_eq!(directive("media-src"), None);
     }
 
     #[test]

@@ -160,7 +160,7 @@ pub fn refuse_form(problem: Problem, mut flash: Flash, form_page: &str) -> Probl
     problem
 }
 
-/// Why a console request may not go on: nobody (or an ended session) is
+/// Why a console (or door) request may not go on: nobody (or an ended session) is
 /// signed in, an organiser has not passed the second factor in this
 /// session, or the account is not an organiser (refused `403`, with the
 /// sentence).
@@ -177,12 +177,38 @@ pub enum NotOrganiser {
 /// on the response; where to go first is the caller's to say (a page sends
 /// the visitor on, an action refuses with [`organiser_acting`]).
 pub fn organiser() -> Result<crate::server::staff::StaffCaller, NotOrganiser> {
+    staff_with(crate::domain::Role::Organiser)
+}
+
+/// The door page's one check: door staff, or an organiser who passed the
+/// second factor in this session (`Auth::staff` with `Role::Door`). Signed
+/// out, or an organiser without the second factor, the page sends the
+/// visitor on as the console does; anyone else is refused (403).
+pub fn door_staff() -> Result<crate::server::staff::StaffCaller, NotOrganiser> {
+    staff_with(crate::domain::Role::Door)
+}
+
+/// [`door_staff`] for an action: anyone else is refused with the sentence
+/// (401 signed out, 403 otherwise).
+pub fn door_staff_acting() -> Result<crate::server::staff::StaffCaller, Problem> {
+    use crate::server::auth::AuthError;
+    door_staff().map_err(|not| match not {
+        NotOrganiser::SignIn => refused(AuthError::NotSignedIn),
+        NotOrganiser::SecondFactor => refused(AuthError::SecondFactorNeeded),
+        NotOrganiser::Refused(problem) => problem,
+    })
+}
+
+/// The staff member behind this request, with `role`.
+fn staff_with(
+    role: crate::domain::Role,
+) -> Result<crate::server::staff::StaffCaller, NotOrganiser> {
     use crate::server::auth::AuthError;
     let auth = auth().map_err(NotOrganiser::Refused)?;
     let Some(token) = session_token(&auth) else {
         return Err(NotOrganiser::SignIn);
     };
-    match auth.staff(&token, crate::domain::Role::Organiser) {
+    match auth.staff(&token, role) {
         Ok(caller) => Ok(caller),
         Err(AuthError::Session(_) | AuthError::NotSignedIn) => Err(NotOrganiser::SignIn),
         Err(AuthError::SecondFactorNeeded) => Err(NotOrganiser::SecondFactor),

@@ -8,7 +8,8 @@
 //! - [`buying`]: the buy form's action;
 //! - [`tickets`]: the signed-in fan's tickets, with QR codes;
 //! - [`account`]: who is signed in; sign up, in and out;
-//! - [`language`]: the language switcher.
+//! - [`language`]: the language switcher;
+//! - [`door`]: the door page's scans, its offline kit and uploads.
 //!
 //! Forms work with and without JavaScript. With it, a failed action returns
 //! a [`Problem`] the page shows beside the form. Without it, the browser
@@ -21,6 +22,7 @@
 pub mod account;
 pub mod buying;
 pub mod console;
+pub mod door;
 #[cfg(feature = "ssr")]
 mod edge;
 pub mod language;
