@@ -351,6 +351,8 @@ fn an_offline_doors_reports_are_kept_and_conflicts_marked() {
         assert_eq!(forced["check_in"]["forced"], true);
         assert_eq!(forced["check_in"]["conflict"], "already_admitted");
         assert_eq!(forced["check_in"]["at"], json!(at));
+        assert_eq!(forced["first_check_in"]["gate"], "Gate 1");
+        assert_eq!(forced["first_check_in"]["scan_id"], "on-1");
         // A clean offline admission is no conflict.
         let other = tickets[1].code.to_string();
         let body =

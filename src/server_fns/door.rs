@@ -103,7 +103,7 @@ pub struct SyncedScan {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::domain::{CheckIn, Festival, FestivalState, ScanId, Slug, StageId, TimeZoneName};
+    use crate::domain::{Festival, FestivalState, ScanId, Slug, StageId, TimeZoneName};
     use crate::server_fns::edge;
     use crate::shop::door::Redemption;
 
@@ -186,23 +186,6 @@ mod server {
             .unwrap_or_default()
     }
 
-    /// The ticket's first admission other than `this` scan's.
-    fn first_other(ticket: crate::domain::TicketId, this: &ScanId) -> Option<CheckIn> {
-        let shop = edge::shop().ok()?;
-        let mut after = None;
-        loop {
-            let page = shop.check_ins(after, 10_000, None).ok()?;
-            let last = page.last().map(|(position, _)| *position)?;
-            if let Some((_, found)) = page
-                .into_iter()
-                .find(|(_, c)| c.ticket == ticket && &c.scan != this)
-            {
-                return Some(found);
-            }
-            after = Some(last);
-        }
-    }
-
     /// A redemption as the page shows it.
     pub fn answer(redemption: Redemption) -> DoorAnswer {
         let Ok(shop) = edge::shop() else {
@@ -224,13 +207,7 @@ mod server {
                 crate::domain::Conflict::WrongStage => "wrong_stage",
             });
         // Already admitted (or admitted offline at another gate too): the first.
-        let first = match (&redemption.first, &redemption.check_in, conflict) {
-            (Some((_, first)), _, _) => Some(first.clone()),
-            (None, Some((_, mine)), Some("already_admitted")) => {
-                first_other(mine.ticket, &mine.scan)
-            }
-            _ => None,
-        };
+        let first = redemption.first.as_ref().map(|(_, first)| first.clone());
         DoorAnswer {
             outcome: redemption.outcome.as_str().to_owned(),
             ticket: ticket.map(|t| t.id.0.to_string()),

@@ -68,7 +68,8 @@ pub struct Redemption {
     /// The admission this scan made, with its position (also when the scan
     /// was sent again: `repeated`).
     pub check_in: Option<(u64, CheckIn)>,
-    /// Already admitted: the ticket's first admission.
+    /// Already admitted (or a forced admission of a ticket already let
+    /// in): the ticket's first admission.
     pub first: Option<(u64, CheckIn)>,
     /// The same scan was answered before; nothing new was kept.
     pub repeated: bool,
@@ -298,25 +299,41 @@ impl Shop {
                 };
                 Ok::<_, ShopError>(match decision {
                     Decision::Admit(check_in) => {
+                        // A forced admission of a ticket already let in: the first.
+                        let first = match check_in.conflict {
+                            Some(Conflict::AlreadyAdmitted) => door
+                                .first_check_in(check_in.ticket)
+                                .map(|(at, first)| (at, first.clone())),
+                            _ => None,
+                        };
                         let position = door.admit(check_in.clone());
                         let scan_id = check_in.scan.clone();
                         Change::saving(
                             answer(
                                 Outcome::Admitted,
                                 Some((position, check_in.clone())),
-                                None,
+                                first,
                                 false,
                             ),
                             Record::CheckedIn { check_in },
                             move |door: &mut Door| door.take_back(&scan_id),
                         )
                     }
-                    Decision::Repeated { position, check_in } => Change::nothing_to_save(answer(
-                        Outcome::Admitted,
-                        Some((position, check_in)),
-                        None,
-                        true,
-                    )),
+                    Decision::Repeated { position, check_in } => {
+                        let first = match check_in.conflict {
+                            Some(Conflict::AlreadyAdmitted) => door
+                                .first_check_in(check_in.ticket)
+                                .filter(|(at, _)| *at != position)
+                                .map(|(at, first)| (at, first.clone())),
+                            _ => None,
+                        };
+                        Change::nothing_to_save(answer(
+                            Outcome::Admitted,
+                            Some((position, check_in)),
+                            first,
+                            true,
+                        ))
+                    }
                     Decision::AlreadyAdmitted { position, first } => {
                         Change::nothing_to_save(answer(
                             Outcome::AlreadyAdmitted,

@@ -157,7 +157,8 @@ pub struct RedemptionView {
     pub ticket: Option<DoorTicketView>,
     /// The admission this scan made (when `admitted`).
     pub check_in: Option<CheckInView>,
-    /// The ticket's first admission (when `already_admitted`).
+    /// The ticket's first admission (when `already_admitted`, or when a
+    /// forced admission's conflict is `already_admitted`).
     pub first_check_in: Option<CheckInView>,
     /// This scan id was answered before: the same answer, nothing new kept.
     pub repeated: bool,
