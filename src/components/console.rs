@@ -171,3 +171,44 @@ pub fn FormProblem(problem: RwSignal<Option<Problem>>) -> impl IntoView {
 pub const SMALL_BUTTON: &str = "rounded-lg border border-white/20 px-3 py-1.5 text-sm font-semibold text-slate-100 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-glow-300 disabled:opacity-40";
 /// The form's main button.
 pub const MAIN_BUTTON: &str = "rounded-full bg-glow-400 px-5 py-2.5 text-base font-bold text-night-950 hover:bg-glow-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white disabled:bg-slate-600";
+
+/// Keeps a console page's `board` fresh while it is open, in the browser
+/// only: every 2 s it asks `fetch` (the page's server function, with the
+/// festival's slug `slug_of` reads from the board) again, one request at a
+/// time, never while one is in flight. Without JavaScript the page shows
+/// what it was drawn with.
+pub fn keep_fresh<T, Fut>(
+    board: RwSignal<T>,
+    slug_of: impl Fn(&T) -> String,
+    fetch: impl Fn(String) -> Fut + Clone + 'static,
+) where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Gate<T>, Problem>> + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        let asking = StoredValue::new(false);
+        let slug = board.with_untracked(|board| slug_of(board));
+        let handle = set_interval_with_handle(
+            move || {
+                if asking.get_value() {
+                    return;
+                }
+                asking.set_value(true);
+                let (slug, fetch) = (slug.clone(), fetch.clone());
+                leptos::task::spawn_local(async move {
+                    if let Ok(Gate::Open(fresh)) = fetch(slug).await {
+                        board.set(fresh);
+                    }
+                    asking.set_value(false);
+                });
+            },
+            std::time::Duration::from_secs(2),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (board, slug_of, fetch);
+}

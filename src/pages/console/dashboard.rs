@@ -5,7 +5,9 @@
 //! two seconds (one small read of the shop's memory); without JavaScript it
 //! shows the numbers as they were when it was loaded.
 
-use crate::components::console::{gated, this_page, ConsoleNav, StateBadge, SMALL_BUTTON};
+use crate::components::console::{
+    gated, keep_fresh, this_page, ConsoleNav, StateBadge, SMALL_BUTTON,
+};
 use crate::components::sales_chart::SalesChart;
 use crate::i18n::td_string;
 use crate::language::use_locale;
@@ -16,10 +18,6 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
-
-/// How often an open dashboard asks for new numbers.
-#[cfg(feature = "hydrate")]
-const REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The page as a lazy route (a wasm chunk of its own with `--split`): fans
 /// never download the console's code.
@@ -58,37 +56,6 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// Keeps `sales` fresh while the page is open (in the browser only).
-fn follow(sales: RwSignal<SalesBoard>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::server_fns::console::Gate;
-        let asking = StoredValue::new(false);
-        let slug = sales.with_untracked(|s| s.festival.slug.clone());
-        let handle = set_interval_with_handle(
-            move || {
-                if asking.get_value() {
-                    return;
-                }
-                asking.set_value(true);
-                let slug = slug.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(Gate::Open(fresh)) = dashboard(slug).await {
-                        sales.set(fresh);
-                    }
-                    asking.set_value(false);
-                });
-            },
-            REFRESH,
-        );
-        if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = sales;
-}
-
 #[component]
 fn Live(sales: SalesBoard) -> impl IntoView {
     let l = use_locale();
@@ -96,7 +63,7 @@ fn Live(sales: SalesBoard) -> impl IntoView {
     let name = sales.festival.name.clone();
     let state = sales.festival.state.clone();
     let sales = RwSignal::new(sales);
-    follow(sales);
+    keep_fresh(sales, |board| board.festival.slug.clone(), dashboard);
     let per_minute = Signal::derive(move || sales.with(|s| s.per_minute.clone()));
     let from = Signal::derive(move || sales.with(|s| s.chart_from.clone()));
     let to = Signal::derive(move || sales.with(|s| s.chart_to.clone()));

@@ -6,7 +6,9 @@
 //! seconds (one small read of the shop's memory); without JavaScript it
 //! shows the doors as they were when it was loaded.
 
-use crate::components::console::{gated, this_page, ConsoleNav, StateBadge, SMALL_BUTTON};
+use crate::components::console::{
+    gated, keep_fresh, this_page, ConsoleNav, StateBadge, SMALL_BUTTON,
+};
 use crate::domain::Conflict;
 use crate::i18n::{td_string, Locale};
 use crate::language::use_locale;
@@ -19,10 +21,6 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use leptos_router::{lazy_route, LazyRoute};
-
-/// How often an open page asks for new numbers.
-#[cfg(feature = "hydrate")]
-const REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The page as a lazy route (a wasm chunk of its own with `--split`).
 pub struct ConsoleDoorRoute;
@@ -60,37 +58,6 @@ pub fn ConsoleDoorPage() -> impl IntoView {
     }
 }
 
-/// Keeps `board` fresh while the page is open (in the browser only).
-fn follow(board: RwSignal<DoorBoard>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::server_fns::console::Gate;
-        let asking = StoredValue::new(false);
-        let slug = board.with_untracked(|b| b.festival.slug.clone());
-        let handle = set_interval_with_handle(
-            move || {
-                if asking.get_value() {
-                    return;
-                }
-                asking.set_value(true);
-                let slug = slug.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(Gate::Open(fresh)) = console_door(slug).await {
-                        board.set(fresh);
-                    }
-                    asking.set_value(false);
-                });
-            },
-            REFRESH,
-        );
-        if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = board;
-}
-
 const CARD: &str = "rounded-2xl border border-white/10 bg-white/[0.04] p-4";
 
 #[component]
@@ -100,7 +67,7 @@ fn Live(board: DoorBoard) -> impl IntoView {
     let name = board.festival.name.clone();
     let state = board.festival.state.clone();
     let board = RwSignal::new(board);
-    follow(board);
+    keep_fresh(board, |board| board.festival.slug.clone(), console_door);
     view! {
         <div class="mt-6 flex flex-wrap items-center gap-3">
             <h1 class="font-display min-w-0 break-words text-2xl font-black sm:text-3xl">
