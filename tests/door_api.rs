@@ -503,6 +503,19 @@ fn bad_scans_are_refused_with_their_reason_and_nothing_is_kept() {
             assert_eq!(answer.status, status, "{body}: {}", answer.text);
             assert!(answer.error().contains(says), "{body}: {}", answer.text);
         }
+        // A stage written `1.0` is an integer to JSON Schema too.
+        let whole = json!({"code": "ZZZZ-ZZZZ", "gate": "Gate 1", "scan_id": "w", "stages": [1.0]});
+        let answer = server.post("/api/door/redeem", &door, whole).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.json()["result"], "not_valid");
+        let fraction = json!({"code": code, "gate": "Gate 1", "scan_id": "w", "stages": [1.5]});
+        let answer = server.post("/api/door/redeem", &door, fraction).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            answer.text
+        );
         let bad_query = server.get("/api/door/check-ins?after=-1", &door).await;
         assert_eq!(
             bad_query.status,

@@ -8,6 +8,7 @@ use super::door_views::{
     CheckInView, CheckInsPage, CheckInsQuery, DoorKitView, RedeemBody, RedemptionView,
 };
 use super::festivals::path_slug;
+use super::views::FestivalPath;
 use super::{ApiError, ApiPath, ApiQuery, ErrorBody, JsonBody};
 use crate::domain::{ScanId, StageId};
 use crate::shop::door::Redeem;
@@ -90,7 +91,7 @@ pub async fn check_ins(
 /// itself: the public key, how passes are made, the stages and the tickets
 /// whose codes no longer admit. Fetch it again before going offline.
 #[utoipa::path(get, path = "/api/door/festivals/{slug}/kit", tag = "door",
-    params(("slug" = String, Path, description = "The festival's address name", example = "hololive-5th-fes")),
+    params(FestivalPath),
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The festival's door kit", body = DoorKitView),
@@ -102,9 +103,9 @@ pub async fn check_ins(
 pub async fn kit(
     State(shop): State<Arc<Shop>>,
     _door: DoorCaller,
-    ApiPath(slug): ApiPath<String>,
+    ApiPath(path): ApiPath<FestivalPath>,
 ) -> Result<Json<DoorKitView>, ApiError> {
-    let slug = path_slug(&slug)?;
+    let slug = path_slug(&path.slug)?;
     let kit = shop.door_kit(&slug).await?;
     Ok(Json(DoorKitView::from(&kit)))
 }

@@ -20,7 +20,7 @@ pub struct RedeemBody {
     pub gate: String,
     #[schema(schema_with = rules::scan_id)]
     pub scan_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_stages")]
     #[schema(schema_with = rules::door_stages, required = false, nullable = true)]
     pub stages: Option<Vec<u32>>,
     /// When an offline door let the holder in (at most 5 minutes ahead of
@@ -36,6 +36,16 @@ pub struct RedeemBody {
     #[serde(default)]
     #[schema(required = false)]
     pub force: bool,
+}
+
+/// Stage ids as whole numbers (`2` or `2.0`, an integer to JSON Schema
+/// too), or `null`.
+fn whole_stages<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<u32>>, D::Error> {
+    use super::views::whole::Whole;
+    let stages = Option::<Vec<Whole>>::deserialize(deserializer)?;
+    Ok(stages.map(|all| all.into_iter().map(|whole| whole.0).collect()))
 }
 
 /// What the door answered.

@@ -24,14 +24,7 @@ use axum::Json;
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// `/api/organiser/festivals/{slug}…`'s path.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-pub struct FestivalPath {
-    /// The festival's address name.
-    #[param(schema_with = rules::slug)]
-    pub slug: String,
-}
+pub use super::views::FestivalPath;
 
 /// `/api/organiser/festivals/{slug}/stages/{id}`'s path.
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -4,7 +4,7 @@
 //! Drafts and archived festivals are not shown: 404, as for no festival.
 
 use super::organiser_views::FestivalSummaryView;
-use super::views::StageView;
+use super::views::{FestivalPath, StageView};
 use super::{ApiError, ApiPath, ErrorBody};
 use crate::domain::{EditError, FestivalListing, FestivalState, Slug};
 use crate::messages::Message;
@@ -32,7 +32,7 @@ pub async fn festivals(State(shop): State<Arc<Shop>>) -> Json<Vec<FestivalSummar
 
 /// A published festival's stages, with the tickets left.
 #[utoipa::path(get, path = "/api/festivals/{slug}/stages", tag = "festivals",
-    params(("slug" = String, Path, description = "The festival's address name", example = "hololive-5th-fes")),
+    params(FestivalPath),
     responses(
         (status = 200, description = "The festival's stages in festival order", body = [StageView],
             example = json!([{"stage_id": 1, "stage_name": "Stage 1", "stage_day": 1,
@@ -46,9 +46,9 @@ pub async fn festivals(State(shop): State<Arc<Shop>>) -> Json<Vec<FestivalSummar
     ))]
 pub async fn festival_stages(
     State(shop): State<Arc<Shop>>,
-    ApiPath(slug): ApiPath<String>,
+    ApiPath(path): ApiPath<FestivalPath>,
 ) -> Result<Json<Vec<StageView>>, ApiError> {
-    let slug = path_slug(&slug)?;
+    let slug = path_slug(&path.slug)?;
     let festival = shop
         .festival(&slug)
         .filter(|f| f.state == FestivalState::Published)

@@ -215,6 +215,16 @@ fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error>
     deserializer.deserialize_any(WholeNumber("a whole number of tickets, like 2"))
 }
 
+/// A path's festival: `/api/festivals/{slug}…`, `/api/organiser/festivals/{slug}…`,
+/// `/api/door/festivals/{slug}…`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct FestivalPath {
+    /// The festival's address name.
+    #[param(schema_with = super::rules::slug)]
+    pub slug: String,
+}
+
 /// Whole numbers for the organisers' bodies: `2` or `2.0` (an integer to
 /// JSON Schema too), never a fraction, as the fans' buy reads them.
 pub mod whole {
