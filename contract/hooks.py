@@ -160,6 +160,7 @@ def door_scan(case):
     if isinstance(at, str) and RFC3339.fullmatch(at):
         body["at"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     stages = body.get("stages")
-    valid_id = lambda s: isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= 2**32 - 1
+    # A whole number, also written 2.0 (an integer to JSON Schema too).
+    valid_id = lambda s: (isinstance(s, int) and not isinstance(s, bool) or isinstance(s, float) and s.is_integer()) and 0 <= s <= 2**32 - 1
     if isinstance(stages, list) and len(stages) <= 64 and all(valid_id(s) for s in stages):
-        body["stages"] = [KNOWN_STAGES[s % len(KNOWN_STAGES)] for s in stages]
+        body["stages"] = [KNOWN_STAGES[int(s) % len(KNOWN_STAGES)] for s in stages]

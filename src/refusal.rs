@@ -197,7 +197,10 @@ impl From<ShopError> for Refusal {
             }
             ShopError::Door(error) => {
                 let status = match error {
-                    DoorError::UnknownFestival(_) => StatusCode::NOT_FOUND,
+                    // As a buy for a stage there is not.
+                    DoorError::UnknownFestival(_) | DoorError::UnknownStage(_) => {
+                        StatusCode::NOT_FOUND
+                    }
                     DoorError::ScanReused => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };

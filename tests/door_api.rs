@@ -464,7 +464,7 @@ fn bad_scans_are_refused_with_their_reason_and_nothing_is_kept() {
             ),
             (
                 json!({"code": code, "gate": "Gate 1", "scan_id": "a", "stages": [99]}),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::NOT_FOUND,
                 "stage 99",
             ),
             (
@@ -538,7 +538,7 @@ fn bad_scans_are_refused_with_their_reason_and_nothing_is_kept() {
             .send()
             .await
             .unwrap();
-        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
         let text = answer.text().await.unwrap();
         assert!(text.contains("ステージ 99"), "{text}");
     });

@@ -29,8 +29,10 @@ use std::sync::Arc;
         (status = 200, description = "The door's answer", body = RedemptionView),
         (status = 409, description = "This scan id was used for another ticket's scan", body = ErrorBody,
             example = json!({"error": "This scan id was already used for another ticket; use a new id for each scan."})),
-        (status = 422, description = "A field breaks its rule: the gate's name, the scan id, a stage that does not exist, a time more than 5 minutes ahead or 7 days behind the server's", body = ErrorBody,
+        (status = 404, description = "A stage in `stages` does not exist", body = ErrorBody,
             example = json!({"error": "There is no stage 99."})),
+        (status = 422, description = "A field breaks its rule: the gate's name, the scan id, the code's length, more than 64 stages, a time more than 5 minutes ahead or 7 days behind the server's", body = ErrorBody,
+            example = json!({"error": "The scan's time is in the future: check the device's clock."})),
     ))]
 pub async fn redeem(
     State(shop): State<Arc<Shop>>,

@@ -384,7 +384,7 @@ pub fn door_stages() -> Schema {
         .items(utoipa::openapi::RefOr::T(stage_id()))
         .max_items(Some(MOST_STAGES))
         .description(Some(format!(
-            "The stages this door lets in (at most {MOST_STAGES}; each must exist, else 422); a ticket of another stage is answered `wrong_stage`. Leave it out or `null` to let in any stage."
+            "The stages this door lets in (at most {MOST_STAGES}; each must exist, else 404); a ticket of another stage is answered `wrong_stage`. Leave it out or `null` to let in any stage."
         )))
         .examples([serde_json::json!([1, 2])])
         .into()
