@@ -86,18 +86,6 @@ pub fn percent(part: u32, whole: u32) -> u32 {
     }
 }
 
-/// A moment for the door's log, to the second, in the festival's zone.
-#[cfg(feature = "ssr")]
-fn door_time(moment: time::OffsetDateTime, zone: &crate::domain::TimeZoneName) -> String {
-    let local = crate::when::localized(moment, zone);
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    format!(
-        "{} {}",
-        local.format(format).unwrap_or_default(),
-        crate::when::zone_abbreviation(zone, moment)
-    )
-}
-
 #[cfg(feature = "ssr")]
 fn check_in_row(
     position: u64,
@@ -112,7 +100,7 @@ fn check_in_row(
             .stage(check_in.stage)
             .map_or_else(|| format!("#{}", check_in.stage), |s| s.name.clone()),
         gate: check_in.gate.clone(),
-        at: door_time(check_in.at, &festival.time_zone),
+        at: super::in_festival_zone_to_the_second(check_in.at, &festival.time_zone),
         at_iso: check_in
             .at
             .format(&time::format_description::well_known::Rfc3339)
@@ -184,12 +172,12 @@ pub async fn console_door(slug: String) -> Result<Gate<DoorBoard>, Problem> {
                     ),
                     first: conflict.first.as_ref().map(|first| FirstCheckIn {
                         gate: first.gate.clone(),
-                        at: door_time(first.at, &festival.time_zone),
+                        at: super::in_festival_zone_to_the_second(first.at, &festival.time_zone),
                         by: first.by.as_str().to_owned(),
                     }),
                 })
                 .collect(),
-            as_of: door_time(shop.now(), &festival.time_zone),
+            as_of: super::in_festival_zone_to_the_second(shop.now(), &festival.time_zone),
         })
     })
 }

@@ -109,8 +109,28 @@ pub(crate) fn in_festival_zone(
     moment: time::OffsetDateTime,
     zone: &crate::domain::TimeZoneName,
 ) -> String {
-    let local = crate::when::localized(moment, zone);
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    written_in_zone(moment, zone, format)
+}
+
+/// [`in_festival_zone`] to the second, for the door's log:
+/// `2027-03-20 10:00:41 JST`.
+#[cfg(feature = "ssr")]
+pub(crate) fn in_festival_zone_to_the_second(
+    moment: time::OffsetDateTime,
+    zone: &crate::domain::TimeZoneName,
+) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    written_in_zone(moment, zone, format)
+}
+
+#[cfg(feature = "ssr")]
+fn written_in_zone(
+    moment: time::OffsetDateTime,
+    zone: &crate::domain::TimeZoneName,
+    format: &[time::format_description::BorrowedFormatItem<'_>],
+) -> String {
+    let local = crate::when::localized(moment, zone);
     format!(
         "{} {}",
         local.format(format).unwrap_or_default(),
